@@ -1,0 +1,3 @@
+"""Synthetic microstructures and a CNN that classifies their grain size."""
+
+__version__ = "0.1.0"
