@@ -1,0 +1,26 @@
+"""CNN_Microstructure: synthetic microstructures -> images -> split -> CNN -> predictions."""
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/generate.smk"
+include: "workflow/rules/render.smk"
+include: "workflow/rules/split.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/predict.smk"
+
+
+rule all:
+    input:
+        "results/dataset/records.csv",
+        "results/model/model.keras",
+        "results/plots/loss.png",
+        "results/predictions/test.csv",
+        "results/predictions/metrics.json",
+    default_target: True

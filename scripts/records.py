@@ -1,0 +1,8 @@
+"""Snakemake entry point: gather every batch's image records into one dataset table."""
+
+from microcnn.dataset import merge_records
+from microcnn.workflow_io import log_to
+
+smk = snakemake  # noqa: F821 (injected by Snakemake)
+with log_to(smk.log[0]):
+    merge_records(list(smk.input.records), smk.output.records)

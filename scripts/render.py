@@ -1,0 +1,14 @@
+"""Snakemake entry point: render one batch of microstructures as PNG images."""
+
+from microcnn.mesh_io import load_meshes
+from microcnn.render import ImageSettings, render_batch
+from microcnn.workflow_io import log_to
+
+smk = snakemake  # noqa: F821 (injected by Snakemake)
+with log_to(smk.log[0]):
+    render_batch(
+        load_meshes(smk.input.meshes),
+        smk.wildcards.cls,
+        smk.output.images,
+        ImageSettings.from_config(smk.params.image),
+    )

@@ -1,0 +1,200 @@
+"""Make microstructures with MicroStructPy: seeds from a grain-size distribution, positioned in
+the unit square and tessellated into a Laguerre (power) diagram."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import math
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import microstructpy as msp
+import numpy as np
+import scipy.stats
+
+from microcnn import seeding
+from microcnn.mesh_io import save_meshes
+
+# Retries with a derived seed when MicroStructPy's tessellation fails on a seed set
+# (MicroStructPy issues 70 and 106 report sporadic AssertionErrors in PolyMesh.from_seeds).
+MAX_ATTEMPTS_PER_IMAGE = 3
+
+RECORD_FIELDS = [
+    "class",
+    "index",
+    "seed",
+    "attempt",
+    "target_mean_diameter",
+    "grains_requested",
+    "grains_placed",
+    "grains_dropped",
+    "mean_grain_area",
+    "mean_equivalent_diameter",
+]
+
+
+@dataclass(frozen=True)
+class ClassSpec:
+    """A grain-size class as given in the config."""
+
+    name: str
+    count: int
+    mean_diameter: tuple[float, float]
+    spread: float = 0.25
+
+    @classmethod
+    def from_config(cls, name: str, spec: Mapping[str, Any]) -> ClassSpec:
+        low, high = spec["mean_diameter"]
+        return cls(name, int(spec["count"]), (float(low), float(high)), float(spec["spread"]))
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    rtol: float | str = "fit"
+    max_attempts: int = 10000
+
+    @classmethod
+    def from_config(cls, generation: Mapping[str, Any]) -> GenerationSettings:
+        return cls(rtol=generation["rtol"], max_attempts=int(generation["max_attempts"]))
+
+
+@dataclass
+class ImageRecord:
+    """What is known of one generated microstructure."""
+
+    class_: str
+    index: int
+    seed: int
+    attempt: int
+    target_mean_diameter: float
+    grains_requested: int
+    grains_placed: int
+    grains_dropped: int
+    mean_grain_area: float
+    mean_equivalent_diameter: float
+
+    def row(self) -> dict[str, Any]:
+        row = asdict(self)
+        row["class"] = row.pop("class_")
+        return {k: row[k] for k in RECORD_FIELDS}
+
+
+class GenerationError(RuntimeError):
+    """A microstructure could not be made; the message names class, index and seed."""
+
+
+def batch_ranges(count: int, batch_size: int) -> list[range]:
+    """Image indices of each batch: consecutive runs of `batch_size` (the last may be shorter)."""
+    return [range(s, min(count, s + batch_size)) for s in range(0, count, batch_size)]
+
+
+def domain() -> msp.geometry.Square:
+    """The unit square every microstructure fills."""
+    return msp.geometry.Square(side_length=1.0, corner=(0.0, 0.0))
+
+
+def phase_for(mean_diameter: float, spread: float) -> dict[str, Any]:
+    """MicroStructPy phase of circles whose equivalent diameters have the given mean."""
+    if spread == 0:
+        return {"shape": "circle", "d": mean_diameter}
+    # A log-normal with mean `mean_diameter`: scale = mean * exp(-sigma^2 / 2).
+    scale = mean_diameter * math.exp(-(spread**2) / 2)
+    return {"shape": "circle", "d": scipy.stats.lognorm(s=spread, scale=scale)}
+
+
+def make_seeds(
+    spec: ClassSpec, seed: int
+) -> tuple[msp.seeding.SeedList, float, np.random.Generator]:
+    """Seeds filling the unit square for one image, with the mean diameter drawn for it."""
+    rng = seeding.rng(seed)
+    target = float(rng.uniform(*spec.mean_diameter))
+    sub = rng.integers(0, 2**31 - 1, size=2)
+    seeds = msp.seeding.SeedList.from_info(
+        phase_for(target, spec.spread),
+        domain().area,
+        rng_seeds={"d": int(sub[0]), "phase": int(sub[1])},
+    )
+    return seeds, target, rng
+
+
+def _mean_equivalent_diameter(areas: Sequence[float]) -> float:
+    return float(np.mean(np.sqrt(4 * np.asarray(areas) / np.pi)))
+
+
+def generate_one(
+    spec: ClassSpec, global_seed: int, index: int, settings: GenerationSettings
+) -> tuple[msp.meshing.PolyMesh, ImageRecord]:
+    """One microstructure with MicroStructPy's own positioning and tessellation."""
+    failures = []
+    for attempt in range(MAX_ATTEMPTS_PER_IMAGE):
+        seed = seeding.image_seed(global_seed, spec.name, index, attempt)
+        seeds, target, rng = make_seeds(spec, seed)
+        requested = len(seeds)
+        try:
+            # SeedList.position writes seed_position_reject.log into the working directory
+            # when it drops seeds: keep that file out of the user's tree.
+            with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
+                seeds.position(
+                    domain(),
+                    rng_seed=int(rng.integers(0, 2**31 - 1)),
+                    rtol=settings.rtol,
+                    max_attempts=settings.max_attempts,
+                )
+                mesh = msp.meshing.PolyMesh.from_seeds(seeds, domain())
+        except (AssertionError, ValueError, RuntimeError) as exc:
+            failures.append(f"seed {seed}: {type(exc).__name__}: {exc}")
+            continue
+        record = ImageRecord(
+            class_=spec.name,
+            index=index,
+            seed=seed,
+            attempt=attempt,
+            target_mean_diameter=target,
+            grains_requested=requested,
+            grains_placed=len(mesh.volumes),
+            grains_dropped=requested - len(seeds),
+            mean_grain_area=float(np.mean(mesh.volumes)),
+            mean_equivalent_diameter=_mean_equivalent_diameter(mesh.volumes),
+        )
+        return mesh, record
+    raise GenerationError(
+        f"class {spec.name!r} image {index}: tessellation failed {len(failures)} times: "
+        + "; ".join(failures)
+    )
+
+
+def write_records(path: str | Path, records: Sequence[ImageRecord]) -> None:
+    """CSV of image records, written atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=RECORD_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(record.row())
+    os.replace(tmp, path)
+
+
+def generate_batch(
+    spec: ClassSpec,
+    indices: Sequence[int],
+    global_seed: int,
+    settings: GenerationSettings,
+    meshes_path: str | Path,
+    records_path: str | Path,
+) -> list[ImageRecord]:
+    """Generate the images `indices` of one class; write their meshes and records."""
+    meshes, records = [], []
+    for index in indices:
+        mesh, record = generate_one(spec, global_seed, index, settings)
+        meshes.append(mesh)
+        records.append(record)
+    save_meshes(meshes_path, list(indices), meshes)
+    write_records(records_path, records)
+    return records

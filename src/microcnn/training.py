@@ -1,0 +1,160 @@
+"""Train a CNN from the split manifests with tf.data, seeded and resumable-safe."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from microcnn import seeding, tf_setup
+from microcnn.model import build
+from microcnn.split import read_manifest
+
+tf = tf_setup.tf
+
+# Decoded images are cached in memory below this size, and re-read from disk above it.
+CACHE_LIMIT_BYTES = 4 * 2**30
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    architecture: str = "reference"
+    epochs: int = 15
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    validation_fraction: float = 0.15
+    early_stopping_patience: int = 4
+    threads: int = 2
+
+    @classmethod
+    def from_config(cls, training: dict[str, Any]) -> TrainingSettings:
+        return cls(**{k: training[k] for k in cls.__dataclass_fields__})
+
+
+def validation_split(
+    rows: Sequence[tuple[str, str]], fraction: float, global_seed: int
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Hold out `fraction` of each class's training images (at least one), deterministically."""
+    train, val = [], []
+    for label in sorted({label for _, label in rows}):
+        members = sorted(r for r in rows if r[1] == label)
+        rng = seeding.rng(seeding.derive_seed(global_seed, "validation", label))
+        order = rng.permutation(len(members))
+        n_val = max(1, round(fraction * len(members))) if len(members) > 1 else 0
+        val += [members[i] for i in sorted(order[:n_val])]
+        train += [members[i] for i in sorted(order[n_val:])]
+    return train, val
+
+
+def _decode(path: tf.Tensor, height: int, width: int) -> tf.Tensor:
+    image = tf.io.decode_png(tf.io.read_file(path), channels=3)
+    image.set_shape((height, width, 3))
+    return image
+
+
+def make_dataset(
+    rows: Sequence[tuple[str, str]],
+    class_names: Sequence[str],
+    height: int,
+    width: int,
+    batch_size: int,
+    shuffle_seed: int | None = None,
+) -> tf.data.Dataset:
+    """Batches of (uint8 image, class index); shuffled every epoch when given a seed."""
+    paths = [p for p, _ in rows]
+    labels = [class_names.index(label) for _, label in rows]
+    ds = tf.data.Dataset.from_tensor_slices((paths, labels))
+    ds = ds.map(
+        lambda p, y: (_decode(p, height, width), y),
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=True,
+    )
+    if len(rows) * height * width * 3 <= CACHE_LIMIT_BYTES:
+        ds = ds.cache()
+    if shuffle_seed is not None:
+        ds = ds.shuffle(len(rows), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def write_history(path: str | Path, history: dict[str, list[float]]) -> None:
+    keys = sorted(history)
+    tmp = Path(str(path) + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["epoch", *keys])
+        for epoch in range(len(history[keys[0]])):
+            writer.writerow([epoch + 1, *(f"{history[k][epoch]:.6f}" for k in keys)])
+    os.replace(tmp, path)
+
+
+def metadata_path(model_path: str | Path) -> Path:
+    """The JSON file beside a model that names its classes and input size."""
+    return Path(model_path).with_suffix(".json")
+
+
+def train(
+    train_manifest: str | Path,
+    class_names: Sequence[str],
+    height: int,
+    width: int,
+    settings: TrainingSettings,
+    global_seed: int,
+    model_path: str | Path,
+    history_path: str | Path,
+) -> dict[str, Any]:
+    """Train, then save the model (.keras), its metadata (.json) and the per-epoch history."""
+    import keras
+
+    seed = seeding.derive_seed(global_seed, "training")
+    tf_setup.configure(settings.threads, seed)
+    rows = read_manifest(train_manifest)
+    train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
+    train_ds = make_dataset(train_rows, class_names, height, width, settings.batch_size, seed)
+    val_ds = make_dataset(val_rows, class_names, height, width, settings.batch_size)
+
+    model = build(settings.architecture, height, width, len(class_names))
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    # The weights of the epoch with the lowest validation loss are kept (patience 0: never stop
+    # early, but still keep the best epoch), so the plot's "kept model" is the saved model.
+    patience = settings.early_stopping_patience or settings.epochs
+    callbacks = [
+        keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=patience, restore_best_weights=True
+        )
+    ]
+    history = model.fit(
+        train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=callbacks, verbose=2
+    ).history
+
+    model_path = Path(model_path)
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    # Keras insists on the .keras suffix; save beside the target and rename, so an interrupted
+    # job never leaves a model that looks finished.
+    partial = model_path.with_name(f".partial-{model_path.name}")
+    model.save(partial)
+    os.replace(partial, model_path)
+    val_losses = history["val_loss"]
+    metadata = {
+        "class_names": list(class_names),
+        "height": height,
+        "width": width,
+        "architecture": settings.architecture,
+        "seed": global_seed,
+        "epochs_run": len(val_losses),
+        "best_epoch": int(min(range(len(val_losses)), key=val_losses.__getitem__)) + 1,
+        "train_images": len(train_rows),
+        "validation_images": len(val_rows),
+    }
+    meta_tmp = metadata_path(model_path).with_suffix(".json.tmp")
+    meta_tmp.write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    os.replace(meta_tmp, metadata_path(model_path))
+    write_history(history_path, history)
+    return metadata

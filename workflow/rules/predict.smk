@@ -1,0 +1,31 @@
+rule predict:
+    """Predictions for every test image, accuracy and confusion matrix."""
+    input:
+        model="results/model/model.keras",
+        metadata="results/model/model.json",
+        test="results/split/test.csv",
+        images=all_batches("results/images/{cls}/batch-{batch}"),
+        code=code("predict", "images"),
+    output:
+        predictions=report(
+            "results/predictions/test.csv",
+            category="Evaluation",
+            caption="../report/predictions.rst",
+            labels={"table": "test predictions"},
+        ),
+        metrics=report(
+            "results/predictions/metrics.json",
+            category="Evaluation",
+            caption="../report/metrics.rst",
+            labels={"table": "test metrics"},
+        ),
+    log:
+        "results/logs/predict.log",
+    benchmark:
+        "results/benchmarks/predict.tsv"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    script:
+        "../../scripts/predict.py"

@@ -1,0 +1,46 @@
+rule train:
+    """The CNN, trained on the training manifest with a per-class validation hold-out."""
+    input:
+        train="results/split/train.csv",
+        images=all_batches("results/images/{cls}/batch-{batch}"),
+        code=code("training", "model", "tf_setup"),
+    output:
+        model="results/model/model.keras",
+        metadata="results/model/model.json",
+        history="results/model/history.csv",
+    params:
+        classes=CLASSES,
+        height=config["image"]["height"],
+        width=config["image"]["width"],
+        training=config["training"],
+        seed=config["seed"],
+    log:
+        "results/logs/train.log",
+    benchmark:
+        "results/benchmarks/train.tsv"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=6000,
+        runtime=120,
+    script:
+        "../../scripts/train.py"
+
+
+rule plot_loss:
+    """Loss and accuracy curves of the training run."""
+    input:
+        history="results/model/history.csv",
+        code=code("plots"),
+    output:
+        plot=report(
+            "results/plots/loss.png",
+            category="Training",
+            caption="../report/loss.rst",
+            labels={"figure": "loss curves"},
+        ),
+    log:
+        "results/logs/plot_loss.log",
+    benchmark:
+        "results/benchmarks/plot_loss.tsv"
+    script:
+        "../../scripts/plot_loss.py"
