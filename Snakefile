@@ -9,6 +9,21 @@ configfile: "config.yaml"
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    cls="|".join(CLASSES),
+    batch=r"\d{4}",
+
+
+localrules:
+    all,
+    records,
+    split,
+    plot_loss,
+    plot_samples,
+
+
 include: "workflow/rules/generate.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/split.smk"
@@ -17,10 +32,11 @@ include: "workflow/rules/predict.smk"
 
 
 rule all:
+    default_target: True
     input:
         "results/dataset/records.csv",
         "results/model/model.keras",
         "results/plots/loss.png",
+        "results/plots/samples.png",
         "results/predictions/test.csv",
         "results/predictions/metrics.json",
-    default_target: True

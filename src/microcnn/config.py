@@ -63,8 +63,11 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         return f"{where}: {error.message}; allowed keys: {', '.join(known)}"
-    if error.validator == "propertyNames":
-        return f"{where}: {error.message} (class names: letters, digits, '_', '-')"
+    if error.validator == "minProperties":
+        return (
+            f"{where}: {len(error.instance)} given, at least {error.validator_value} required"
+            + (f" ({schema['description'].strip()})" if "description" in schema else "")
+        )
     hint = f" ({schema['description'].strip()})" if "description" in schema else ""
     return f"{where}: {error.message}{hint}"
 

@@ -8,6 +8,7 @@ import csv
 import math
 import os
 import tempfile
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -88,11 +89,6 @@ class GenerationError(RuntimeError):
     """A microstructure could not be made; the message names class, index and seed."""
 
 
-def batch_ranges(count: int, batch_size: int) -> list[range]:
-    """Image indices of each batch: consecutive runs of `batch_size` (the last may be shorter)."""
-    return [range(s, min(count, s + batch_size)) for s in range(0, count, batch_size)]
-
-
 def domain() -> msp.geometry.Square:
     """The unit square every microstructure fills."""
     return msp.geometry.Square(side_length=1.0, corner=(0.0, 0.0))
@@ -137,8 +133,14 @@ def generate_one(
         requested = len(seeds)
         try:
             # SeedList.position writes seed_position_reject.log into the working directory
-            # when it drops seeds: keep that file out of the user's tree.
-            with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
+            # and warns when it drops seeds: keep that file out of the user's tree (dropped
+            # seeds are counted in the record instead).
+            with (
+                tempfile.TemporaryDirectory() as tmp,
+                contextlib.chdir(tmp),
+                warnings.catch_warnings(),
+            ):
+                warnings.filterwarnings("ignore", "Seeds were removed", RuntimeWarning)
                 seeds.position(
                     domain(),
                     rng_seed=int(rng.integers(0, 2**31 - 1)),

@@ -23,7 +23,9 @@ def plot_history(history_path: str | Path, out_path: str | Path) -> None:
     figure = Figure(figsize=(10, 4), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     for ax, metric, title in zip(
-        figure.subplots(1, 2), ("loss", "accuracy"), ("Loss (cross-entropy)", "Accuracy"),
+        figure.subplots(1, 2),
+        ("loss", "accuracy"),
+        ("Loss (cross-entropy)", "Accuracy"),
         strict=True,
     ):
         ax.plot(epochs, history[metric], "o-", label="training")
@@ -34,7 +36,35 @@ def plot_history(history_path: str | Path, out_path: str | Path) -> None:
         ax.set_title(title)
         ax.grid(alpha=0.3)
         ax.legend()
+        if metric == "loss":
+            ax.set_yscale("log")  # the late epochs differ by orders of magnitude
         if metric == "accuracy":
             ax.set_ylim(min(0.4, *history[metric], *history["val_accuracy"]) - 0.02, 1.02)
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out_path, metadata={"Software": None})
+
+
+def plot_samples(images: dict[str, list[str]], out_path: str | Path, per_class: int = 4) -> None:
+    """A grid of the first `per_class` images of every class, one row per class."""
+    from PIL import Image
+
+    classes = list(images)
+    figure = Figure(figsize=(3 * per_class, 2.2 * len(classes)), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(len(classes), per_class, squeeze=False)
+    for row, cls in zip(axes, classes, strict=True):
+        paths = sorted(images[cls])[:per_class]
+        for k, ax in enumerate(row):
+            if k >= len(paths):
+                ax.set_axis_off()
+                continue
+            with Image.open(paths[k]) as image:
+                ax.imshow(image.convert("RGB"))
+            # Keep the frame (grey) so the image's white margin stays visible; hide the ticks.
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_color("0.7")
+            ax.set_title(Path(paths[k]).stem, fontsize=9)
     Path(out_path).parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out_path, metadata={"Software": None})

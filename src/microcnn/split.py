@@ -12,7 +12,7 @@ from microcnn import seeding
 MANIFEST_FIELDS = ["path", "label"]
 
 
-def test_count(n: int, train_share: int, test_share: int) -> int:
+def n_test_images(n: int, train_share: int, test_share: int) -> int:
     """Images of a class that go to the test set: the ratio, rounded, with at least one of each
     side whenever the class has two or more images."""
     n_test = round(n * test_share / (train_share + test_share))
@@ -28,7 +28,7 @@ def split_class(
     ordered = sorted(paths)
     rng = seeding.rng(seeding.derive_seed(global_seed, "split", class_name))
     order = rng.permutation(len(ordered))
-    n_test = test_count(len(ordered), train_share, test_share)
+    n_test = n_test_images(len(ordered), train_share, test_share)
     test = sorted(ordered[i] for i in order[:n_test])
     train = sorted(ordered[i] for i in order[n_test:])
     return train, test

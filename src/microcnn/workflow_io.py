@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
+import traceback
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +14,18 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def log_to(path: str | Path) -> Iterator[None]:
-    """Send stdout, stderr, warnings and logging of the block to the rule's log file."""
+    """Send everything the block prints to the job's log file.
+
+    Redirects the file descriptors 1 and 2, not only sys.stdout/sys.stderr, so that what C++
+    libraries (TensorFlow, Qhull) print lands in the log too, and Python warnings and logging.
+    """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
     with open(path, "w", encoding="utf-8") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
         old_out, old_err = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = log
         handler = logging.StreamHandler(log)
@@ -24,13 +35,16 @@ def log_to(path: str | Path) -> Iterator[None]:
         try:
             yield
         except BaseException:
-            import traceback
-
             traceback.print_exc(file=log)
             raise
         finally:
+            log.flush()
             logging.getLogger().removeHandler(handler)
             sys.stdout, sys.stderr = old_out, old_err
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
 
 
 def group_by_class(image_dirs: list[str]) -> dict[str, list[str]]:

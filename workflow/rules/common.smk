@@ -1,13 +1,23 @@
 """Configuration checks and helper functions shared by the rule files."""
 
+import os
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from microcnn.config import ConfigError, validate_config
-from microcnn.generate import batch_ranges
-
 REPO = Path(workflow.basedir)
+# Jobs (local, in conda environments or on a cluster) import the package from this checkout,
+# whether or not it is installed.
+sys.path.insert(0, str(REPO / "src"))
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH")) if p
+    )
+)
+
+from microcnn.config import ConfigError, validate_config
+from microcnn.batching import batch_ranges
 
 # Rejected here, before any job is planned; defaults are filled in at every level.
 try:
@@ -20,20 +30,8 @@ config.update(_validated)
 CLASSES = list(config["classes"])
 
 
-wildcard_constraints:
-    cls="|".join(CLASSES),
-    batch=r"\d{4}",
-
-
-localrules:
-    all,
-    records,
-    split,
-    plot_loss,
-
-
 def code(*modules):
-    """Package modules a rule runs, as inputs: editing one reruns the rule."""
+    """Package modules that a job runs, listed as its inputs so that editing one reruns it."""
     return [str(REPO / "src" / "microcnn" / f"{m}.py") for m in modules]
 
 
@@ -46,11 +44,15 @@ def batches(cls):
 def batch_indices(wildcards):
     """[first, stop) image indices of one batch."""
     cls = wildcards.cls
-    ranges = batch_ranges(config["classes"][cls]["count"], config["generation"]["batch_size"])
+    ranges = batch_ranges(
+        config["classes"][cls]["count"], config["generation"]["batch_size"]
+    )
     chosen = ranges[int(wildcards.batch)]
     return [chosen.start, chosen.stop]
 
 
 def all_batches(pattern):
     """`pattern` filled in for every batch of every class."""
-    return [pattern.format(cls=c, batch=f"{b:04d}") for c in CLASSES for b in batches(c)]
+    return [
+        pattern.format(cls=c, batch=f"{b:04d}") for c in CLASSES for b in batches(c)
+    ]

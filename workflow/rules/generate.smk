@@ -5,19 +5,21 @@ rule generate:
     output:
         meshes="results/meshes/{cls}/batch-{batch}.npz",
         records="results/meshes/{cls}/batch-{batch}.csv",
+    log:
+        "results/logs/generate/{cls}/batch-{batch}.log",
+    benchmark:
+        "results/benchmarks/generate/{cls}/batch-{batch}.tsv"
+    conda:
+        "../../envs/geometry.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
     params:
         spec=lambda wc: config["classes"][wc.cls],
         indices=batch_indices,
         seed=config["seed"],
         generation={k: v for k, v in config["generation"].items() if k != "batch_size"},
-    log:
-        "results/logs/generate/{cls}/batch-{batch}.log",
-    benchmark:
-        "results/benchmarks/generate/{cls}/batch-{batch}.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=30,
     script:
         "../../scripts/generate.py"
 
@@ -37,5 +39,7 @@ rule records:
         "results/logs/records.log",
     benchmark:
         "results/benchmarks/records.tsv"
+    conda:
+        "../../envs/geometry.yaml"
     script:
         "../../scripts/records.py"

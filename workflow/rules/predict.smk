@@ -23,6 +23,8 @@ rule predict:
         "results/logs/predict.log",
     benchmark:
         "results/benchmarks/predict.tsv"
+    conda:
+        "../../envs/learning.yaml"
     threads: config["training"]["threads"]
     resources:
         mem_mb=3000,

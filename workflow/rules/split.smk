@@ -6,14 +6,16 @@ rule split:
     output:
         train="results/split/train.csv",
         test="results/split/test.csv",
+    log:
+        "results/logs/split.log",
+    benchmark:
+        "results/benchmarks/split.tsv"
+    conda:
+        "../../envs/geometry.yaml"
     params:
         classes=CLASSES,
         train_share=config["split"]["train"],
         test_share=config["split"]["test"],
         seed=config["seed"],
-    log:
-        "results/logs/split.log",
-    benchmark:
-        "results/benchmarks/split.tsv"
     script:
         "../../scripts/split.py"

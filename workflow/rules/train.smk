@@ -8,20 +8,22 @@ rule train:
         model="results/model/model.keras",
         metadata="results/model/model.json",
         history="results/model/history.csv",
+    log:
+        "results/logs/train.log",
+    benchmark:
+        "results/benchmarks/train.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=6000,
+        runtime=120,
     params:
         classes=CLASSES,
         height=config["image"]["height"],
         width=config["image"]["width"],
         training=config["training"],
         seed=config["seed"],
-    log:
-        "results/logs/train.log",
-    benchmark:
-        "results/benchmarks/train.tsv"
-    threads: config["training"]["threads"]
-    resources:
-        mem_mb=6000,
-        runtime=120,
     script:
         "../../scripts/train.py"
 
@@ -42,5 +44,7 @@ rule plot_loss:
         "results/logs/plot_loss.log",
     benchmark:
         "results/benchmarks/plot_loss.tsv"
+    conda:
+        "../../envs/learning.yaml"
     script:
         "../../scripts/plot_loss.py"

@@ -1,0 +1,158 @@
+"""End to end: the tiny config through every Snakemake stage, reruns, bad configs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+
+from .conftest import REPO
+
+TINY = REPO / "tests" / "tiny" / "config.yaml"
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+
+pytestmark = pytest.mark.slow
+
+
+def snakemake(workdir: Path, *args: str, config: Path = TINY) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def write_config(path: Path, **changes) -> Path:
+    config = yaml.safe_load(TINY.read_text())
+    for dotted, value in changes.items():
+        node = config
+        *parents, last = dotted.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = value
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory) -> Path:
+    workdir = tmp_path_factory.mktemp("tiny")
+    result = snakemake(workdir, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_images_are_432x288_pngs(tiny_run):
+    for cls in ("coarse", "fine"):
+        pngs = sorted((tiny_run / "results" / "images" / cls).glob("batch-*/*.png"))
+        assert [p.name for p in pngs] == [f"{cls}-{i:05d}.png" for i in range(7)]
+        for png in pngs:
+            with Image.open(png) as image:
+                assert (image.format, image.size, image.mode) == ("PNG", (432, 288), "RGB")
+
+
+def test_records_cover_every_image(tiny_run):
+    rows = read_csv(tiny_run / "results" / "dataset" / "records.csv")
+    assert sorted((r["class"], int(r["index"])) for r in rows) == sorted(
+        (c, i) for c in ("coarse", "fine") for i in range(7)
+    )
+    coarse = [int(r["grains_placed"]) for r in rows if r["class"] == "coarse"]
+    fine = [int(r["grains_placed"]) for r in rows if r["class"] == "fine"]
+    assert max(coarse) < min(fine)
+
+
+def test_split_is_six_to_one_per_class(tiny_run):
+    train = read_csv(tiny_run / "results" / "split" / "train.csv")
+    test = read_csv(tiny_run / "results" / "split" / "test.csv")
+    for cls in ("coarse", "fine"):
+        assert sum(r["label"] == cls for r in train) == 6
+        assert sum(r["label"] == cls for r in test) == 1
+    assert not {r["path"] for r in train} & {r["path"] for r in test}
+    assert all((tiny_run / r["path"]).is_file() for r in train + test)
+
+
+def test_model_history_and_plot(tiny_run):
+    import keras
+
+    model = keras.models.load_model(tiny_run / "results" / "model" / "model.keras")
+    assert model.input_shape == (None, 288, 432, 3)
+    assert model.output_shape == (None, 2)
+    meta = json.loads((tiny_run / "results" / "model" / "model.json").read_text())
+    assert meta["class_names"] == ["coarse", "fine"]
+    history = read_csv(tiny_run / "results" / "model" / "history.csv")
+    assert [int(r["epoch"]) for r in history] == [1, 2]
+    assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(history[0])
+    with Image.open(tiny_run / "results" / "plots" / "loss.png") as plot:
+        assert plot.format == "PNG" and plot.size[0] > 500
+
+
+def test_predictions_and_metrics(tiny_run):
+    rows = read_csv(tiny_run / "results" / "predictions" / "test.csv")
+    test = read_csv(tiny_run / "results" / "split" / "test.csv")
+    assert [r["path"] for r in rows] == [r["path"] for r in test]
+    assert list(rows[0]) == ["path", "true_label", "label", "probability", "p_coarse", "p_fine"]
+    assert [r["true_label"] for r in rows] == [r["label"] for r in test]
+    metrics = json.loads((tiny_run / "results" / "predictions" / "metrics.json").read_text())
+    correct = sum(r["label"] == r["true_label"] for r in rows)
+    assert metrics["accuracy"] == pytest.approx(correct / len(rows))
+    assert sum(map(sum, metrics["confusion_matrix"])) == len(rows) == metrics["n_images"]
+
+
+def test_second_run_has_nothing_to_do(tiny_run):
+    result = snakemake(tiny_run, "--cores", "2", "--dry-run")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
+    config = write_config(tmp_path / "config.yaml", **{"classes.fine.mean_diameter": [0.07, 0.1]})
+    result = snakemake(tiny_run, "--cores", "2", "--dry-run", config=config)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout + result.stderr
+    assert "results/meshes/fine/batch-0000.npz" in out
+    assert "output: results/meshes/coarse/" not in out
+    assert "output: results/images/coarse/" not in out
+    stats = out.split("Job stats:")[1].split("total")[0]
+    counts = dict(line.split() for line in stats.splitlines()[3:] if line.strip())
+    assert counts["generate"] == "2" and counts["render"] == "2"  # the fine batches only
+    for rule in ("split", "train", "plot_loss", "predict"):
+        assert counts[rule] == "1"
+
+
+def test_same_config_same_results_whatever_the_batching(tiny_run, tmp_path):
+    other = tmp_path / "other"
+    config = write_config(tmp_path / "config.yaml", **{"generation.batch_size": 5})
+    result = snakemake(other, "--cores", "1", config=config)
+    assert result.returncode == 0, result.stderr[-4000:]
+    for cls in ("coarse", "fine"):
+        first = {p.name: p.read_bytes() for p in (tiny_run / "results/images" / cls).rglob("*.png")}
+        second = {p.name: p.read_bytes() for p in (other / "results/images" / cls).rglob("*.png")}
+        assert first == second
+    for name in ("train.csv", "test.csv"):
+        # Same images, same split; the paths differ only in the batch folder.
+        strip = lambda rows: [(r["path"].rsplit("/", 1)[1], r["label"]) for r in rows]  # noqa: E731
+        assert strip(read_csv(tiny_run / "results/split" / name)) == strip(
+            read_csv(other / "results/split" / name)
+        )
+
+
+def test_bad_config_is_rejected_before_any_job(tmp_path):
+    config = write_config(tmp_path / "bad.yaml", **{"training.architecture": "vgg"})
+    result = snakemake(tmp_path, "--cores", "1", config=config)
+    assert result.returncode != 0
+    assert "config key 'training.architecture': 'vgg' is not one of ['reference']" in (
+        result.stderr + result.stdout
+    )
+    assert not (tmp_path / "results").exists()
