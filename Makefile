@@ -23,7 +23,7 @@ run: $(BIN)/.installed
 
 lint: $(BIN)/.test-installed
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
