@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 
 wildcard_constraints:
     cls="|".join(CLASSES),
+    style="|".join(STYLES),
     batch=r"\d{4}",
 
 

@@ -1,9 +1,13 @@
-"""Snakemake entry point: a grid of sample images per class."""
+"""Snakemake entry point: a grid of sample images per class and style."""
 
 from microcnn.plots import plot_samples
-from microcnn.workflow_io import group_by_class, log_to
+from microcnn.workflow_io import group_images, log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
-    images = group_by_class(list(smk.input.images))
-    plot_samples({c: images[c] for c in smk.params.classes}, smk.output.plot)
+    plot_samples(
+        group_images(list(smk.input.images)),
+        smk.params.classes,
+        smk.params.styles,
+        smk.output.plot,
+    )

@@ -1,7 +1,7 @@
-"""Snakemake entry point: render one batch of microstructures as PNG images."""
+"""Snakemake entry point: render one batch of microstructures in one style."""
 
 from microcnn.mesh_io import load_meshes
-from microcnn.render import ImageSettings, render_batch
+from microcnn.render import STYLES, ImageSettings, render_batch
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
@@ -11,4 +11,6 @@ with log_to(smk.log[0]):
         smk.wildcards.cls,
         smk.output.images,
         ImageSettings.from_config(smk.params.image),
+        STYLES[smk.wildcards.style],
+        smk.params.seed,
     )

@@ -20,7 +20,8 @@ MINIMAL = {
 def test_shipped_configs_are_valid():
     default = load_config(REPO / "config.yaml", SCHEMA)
     assert list(default["classes"]) == ["coarse", "fine"]
-    assert default["image"] == {"width": 432, "height": 288, "domain_fraction": 0.77}
+    assert (default["image"]["width"], default["image"]["height"]) == (432, 288)
+    assert default["image"]["styles"][0] == "reference"
     assert default["split"] == {"train": 6, "test": 1}
     load_config(REPO / "tests" / "tiny" / "config.yaml", SCHEMA)
 
@@ -84,6 +85,16 @@ def test_bad_class_definitions():
     missing_count = copy.deepcopy(MINIMAL)
     del missing_count["classes"]["fine"]["count"]
     assert "'count' is a required property" in _error(missing_count)
+
+
+def test_held_out_style_must_be_a_rendered_style():
+    config = {**MINIMAL, "image": {"styles": ["reference", "grey"]}}
+    message = _error({**config, "training": {"held_out_style": "micrograph"}})
+    assert "training.held_out_style" in message and "['reference', 'grey']" in message
+    assert "training.held_out_style" in _error({**config, "training": {"held_out_style": "x"}})
+    only = {**MINIMAL, "image": {"styles": ["grey"]}, "training": {"held_out_style": "grey"}}
+    assert "nothing to train on" in _error(only)
+    assert "image.styles.0" in _error({**MINIMAL, "image": {"styles": ["sepia"]}})
 
 
 def test_every_error_is_listed(tmp_path):

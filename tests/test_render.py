@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from microcnn.generate import GenerationSettings, generate_one
-from microcnn.render import ImageSettings, Renderer, encode_png, render_batch
+from microcnn.render import STYLES, ImageSettings, Renderer, encode_png, render_batch
 
 
 def test_png_is_rgb_of_the_configured_size(fine_spec, tmp_path):
@@ -52,3 +52,36 @@ def test_other_image_size(coarse_spec):
     assert pixels.shape == (100, 200, 3)
     with Image.open(io.BytesIO(encode_png(pixels))) as image:
         assert image.size == (200, 100)
+
+
+def test_every_style_is_repeatable_and_distinct(coarse_spec):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    seen = {}
+    for name, style in STYLES.items():
+        first = Renderer(style=style).render(mesh, seed=5)
+        assert first.shape == (288, 432, 3)
+        assert np.array_equal(first, Renderer(style=style).render(mesh, seed=5))
+        if style.random:  # grey levels and noise follow the seed
+            assert not np.array_equal(first, Renderer(style=style).render(mesh, seed=6))
+        seen[name] = first
+    names = list(seen)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not np.array_equal(seen[a], seen[b]), (a, b)
+
+
+def test_style_geometry(coarse_spec):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    full = Renderer(style=STYLES["fullframe"])
+    pixels = full.render(mesh)
+    assert full.domain_box == (0, 288, 0, 432) and full.pixels_per_unit == 432
+    assert not (pixels[:, :20] == 255).all()  # no white margin: the grains fill the frame
+    centred = Renderer(style=STYLES["outline"])
+    top, bottom, left, right = centred.domain_box
+    assert bottom - top == right - left == round(0.77 * 288)
+    outline = centred.render(mesh)
+    inside = outline[top + 3 : bottom - 3, left + 3 : right - 3]
+    assert (inside.min(axis=2) > 200).mean() > 0.8  # mostly white grains
+    thick = Renderer(style=STYLES["thick"]).render(mesh)
+    thin = Renderer(style=STYLES["reference"]).render(mesh)
+    assert (thick.sum(axis=2) < 200).sum() > 2 * (thin.sum(axis=2) < 200).sum()

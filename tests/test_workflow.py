@@ -54,13 +54,17 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+STYLES = ("reference", "micrograph")
+
+
 def test_images_are_432x288_pngs(tiny_run):
-    for cls in ("coarse", "fine"):
-        pngs = sorted((tiny_run / "results" / "images" / cls).glob("batch-*/*.png"))
-        assert [p.name for p in pngs] == [f"{cls}-{i:05d}.png" for i in range(7)]
-        for png in pngs:
-            with Image.open(png) as image:
-                assert (image.format, image.size, image.mode) == ("PNG", (432, 288), "RGB")
+    for style in STYLES:
+        for cls in ("coarse", "fine"):
+            pngs = sorted((tiny_run / "results/images" / style / cls).glob("batch-*/*.png"))
+            assert [p.name for p in pngs] == [f"{cls}-{i:05d}.png" for i in range(7)]
+            for png in pngs:
+                with Image.open(png) as image:
+                    assert (image.format, image.size, image.mode) == ("PNG", (432, 288), "RGB")
 
 
 def test_records_cover_every_image(tiny_run):
@@ -77,9 +81,11 @@ def test_split_is_six_to_one_per_class(tiny_run):
     train = read_csv(tiny_run / "results" / "split" / "train.csv")
     test = read_csv(tiny_run / "results" / "split" / "test.csv")
     for cls in ("coarse", "fine"):
-        assert sum(r["label"] == cls for r in train) == 6
-        assert sum(r["label"] == cls for r in test) == 1
-    assert not {r["path"] for r in train} & {r["path"] for r in test}
+        for style in STYLES:
+            assert sum(r["label"] == cls and r["style"] == style for r in train) == 6
+            assert sum(r["label"] == cls and r["style"] == style for r in test) == 1
+    stem = lambda path: Path(path).stem  # noqa: E731
+    assert not {stem(r["path"]) for r in train} & {stem(r["path"]) for r in test}
     assert all((tiny_run / r["path"]).is_file() for r in train + test)
 
 
@@ -102,12 +108,22 @@ def test_predictions_and_metrics(tiny_run):
     rows = read_csv(tiny_run / "results" / "predictions" / "test.csv")
     test = read_csv(tiny_run / "results" / "split" / "test.csv")
     assert [r["path"] for r in rows] == [r["path"] for r in test]
-    assert list(rows[0]) == ["path", "true_label", "label", "probability", "p_coarse", "p_fine"]
+    assert list(rows[0]) == [
+        "path",
+        "true_label",
+        "style",
+        "label",
+        "probability",
+        "p_coarse",
+        "p_fine",
+    ]
     assert [r["true_label"] for r in rows] == [r["label"] for r in test]
     metrics = json.loads((tiny_run / "results" / "predictions" / "metrics.json").read_text())
     correct = sum(r["label"] == r["true_label"] for r in rows)
     assert metrics["accuracy"] == pytest.approx(correct / len(rows))
     assert sum(map(sum, metrics["confusion_matrix"])) == len(rows) == metrics["n_images"]
+    assert set(metrics["per_style"]) == set(STYLES)
+    assert sum(m["n_images"] for m in metrics["per_style"].values()) == len(rows)
 
 
 def test_second_run_has_nothing_to_do(tiny_run):
@@ -126,7 +142,8 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
     assert "output: results/images/coarse/" not in out
     stats = out.split("Job stats:")[1].split("total")[0]
     counts = dict(line.split() for line in stats.splitlines()[3:] if line.strip())
-    assert counts["generate"] == "2" and counts["render"] == "2"  # the fine batches only
+    # The fine batches only: 2 to generate, 2 x 2 styles to render.
+    assert counts["generate"] == "2" and counts["render"] == "4"
     for rule in ("split", "train", "plot_loss", "predict"):
         assert counts[rule] == "1"
 
@@ -136,10 +153,16 @@ def test_same_config_same_results_whatever_the_batching(tiny_run, tmp_path):
     config = write_config(tmp_path / "config.yaml", **{"generation.batch_size": 5})
     result = snakemake(other, "--cores", "1", config=config)
     assert result.returncode == 0, result.stderr[-4000:]
-    for cls in ("coarse", "fine"):
-        first = {p.name: p.read_bytes() for p in (tiny_run / "results/images" / cls).rglob("*.png")}
-        second = {p.name: p.read_bytes() for p in (other / "results/images" / cls).rglob("*.png")}
-        assert first == second
+    for style in STYLES:
+        for cls in ("coarse", "fine"):
+            first, second = (
+                {
+                    p.name: p.read_bytes()
+                    for p in (run / "results/images" / style / cls).rglob("*.png")
+                }
+                for run in (tiny_run, other)
+            )
+            assert len(first) == 7 and first == second
     for name in ("train.csv", "test.csv"):
         # Same images, same split; the paths differ only in the batch folder.
         strip = lambda rows: [(r["path"].rsplit("/", 1)[1], r["label"]) for r in rows]  # noqa: E731

@@ -82,6 +82,18 @@ def _semantic_errors(config: Mapping[str, Any]) -> list[str]:
                 f"config key 'classes.{name}.mean_diameter': low {low} is above high {high}; "
                 "allowed: [low, high] with 0 < low <= high <= 1"
             )
+    held_out = config.get("training", {}).get("held_out_style")
+    styles = config.get("image", {}).get("styles", [])
+    if held_out is not None and held_out not in styles:
+        errors.append(
+            f"config key 'training.held_out_style': {held_out!r} is not a rendered style; "
+            f"allowed: null or one of {styles} (image.styles)"
+        )
+    if held_out is not None and len(styles) < 2:
+        errors.append(
+            "config key 'training.held_out_style': holding out the only style leaves nothing "
+            "to train on; allowed: null"
+        )
     return errors
 
 

@@ -44,27 +44,33 @@ def plot_history(history_path: str | Path, out_path: str | Path) -> None:
     figure.savefig(out_path, metadata={"Software": None})
 
 
-def plot_samples(images: dict[str, list[str]], out_path: str | Path, per_class: int = 4) -> None:
-    """A grid of the first `per_class` images of every class, one row per class."""
+def plot_samples(
+    images: dict[tuple[str, str], list[str]],
+    classes: list[str],
+    styles: list[str],
+    out_path: str | Path,
+    per_class: int = 2,
+) -> None:
+    """A grid of sample images: `per_class` rows per class, one column per rendering style."""
     from PIL import Image
 
-    classes = list(images)
-    figure = Figure(figsize=(3 * per_class, 2.2 * len(classes)), dpi=100, layout="constrained")
+    rows = [(cls, k) for cls in classes for k in range(per_class)]
+    figure = Figure(figsize=(2.6 * len(styles), 1.9 * len(rows)), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
-    axes = figure.subplots(len(classes), per_class, squeeze=False)
-    for row, cls in zip(axes, classes, strict=True):
-        paths = sorted(images[cls])[:per_class]
-        for k, ax in enumerate(row):
+    axes = figure.subplots(len(rows), len(styles), squeeze=False)
+    for (cls, k), row in zip(rows, axes, strict=True):
+        for style, ax in zip(styles, row, strict=True):
+            paths = sorted(images.get((style, cls), []))
+            ax.set_xticks([])
+            ax.set_yticks([])
             if k >= len(paths):
                 ax.set_axis_off()
                 continue
             with Image.open(paths[k]) as image:
                 ax.imshow(image.convert("RGB"))
-            # Keep the frame (grey) so the image's white margin stays visible; hide the ticks.
-            ax.set_xticks([])
-            ax.set_yticks([])
+            # Keep a grey frame so the image's white margin stays visible.
             for spine in ax.spines.values():
                 spine.set_color("0.7")
-            ax.set_title(Path(paths[k]).stem, fontsize=9)
+            ax.set_title(f"{style}: {Path(paths[k]).stem}", fontsize=8)
     Path(out_path).parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out_path, metadata={"Software": None})

@@ -8,7 +8,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from microcnn.images import ImageError, load_image
+from microcnn.split import ManifestRow, read_manifest
 from microcnn.training import metadata_path
 
 PREDICT_BATCH = 64  # batched inference is ~25x faster than one predict() call per image
@@ -96,34 +97,52 @@ def write_predictions(
     out: TextIO,
     predictions: Sequence[Prediction],
     class_names: Sequence[str],
-    true_labels: dict[str, str] | None = None,
+    truth: Mapping[str, ManifestRow] | None = None,
 ) -> None:
-    """CSV: path, [true_label,] label, probability, then p_<class> for every class."""
+    """CSV: path, [true_label, style,] label, probability, then p_<class> for every class."""
     writer = csv.writer(out, lineterminator="\n")
-    head = ["path"] + (["true_label"] if true_labels is not None else [])
+    head = ["path"] + (["true_label", "style"] if truth is not None else [])
     writer.writerow(head + ["label", "probability"] + [f"p_{c}" for c in class_names])
     for p in predictions:
-        truth = [true_labels[p.path]] if true_labels is not None else []
+        known = [truth[p.path].label, truth[p.path].style] if truth is not None else []
         probs = [f"{p.probabilities[c]:.6f}" for c in class_names]
-        writer.writerow([p.path, *truth, p.label, f"{p.probability:.6f}", *probs])
+        writer.writerow([p.path, *known, p.label, f"{p.probability:.6f}", *probs])
 
 
-def metrics(
-    predictions: Sequence[Prediction], true_labels: dict[str, str], class_names: Sequence[str]
+def confusion(
+    true_labels: Sequence[str], predicted: Sequence[str], class_names: Sequence[str]
 ) -> dict[str, Any]:
     """Accuracy and the confusion matrix (rows: true class, columns: predicted class)."""
     index = {c: i for i, c in enumerate(class_names)}
     matrix = np.zeros((len(class_names), len(class_names)), dtype=int)
-    for p in predictions:
-        matrix[index[true_labels[p.path]], index[p.label]] += 1
+    for t, p in zip(true_labels, predicted, strict=True):
+        matrix[index[t], index[p]] += 1
     n = int(matrix.sum())
     return {
         "n_images": n,
         "accuracy": float(np.trace(matrix) / n) if n else float("nan"),
-        "class_names": list(class_names),
         "confusion_matrix": matrix.tolist(),
-        "confusion_matrix_axes": "rows: true class, columns: predicted class",
     }
+
+
+def metrics(
+    predictions: Sequence[Prediction], truth: Mapping[str, ManifestRow], class_names: Sequence[str]
+) -> dict[str, Any]:
+    """Accuracy and confusion matrix overall and per rendering style."""
+    result = {"class_names": list(class_names)}
+    result.update(
+        confusion(
+            [truth[p.path].label for p in predictions], [p.label for p in predictions], class_names
+        )
+    )
+    result["confusion_matrix_axes"] = "rows: true class, columns: predicted class"
+    result["per_style"] = {}
+    for style in sorted({truth[p.path].style for p in predictions}):
+        subset = [p for p in predictions if truth[p.path].style == style]
+        result["per_style"][style] = confusion(
+            [truth[p.path].label for p in subset], [p.label for p in subset], class_names
+        )
+    return result
 
 
 def _write_text_atomic(path: str | Path, text: str) -> None:
@@ -142,10 +161,8 @@ def evaluate_manifest(
     threads: int | None = None,
 ) -> dict[str, Any]:
     """Predict every image of a manifest and write the predictions CSV and metrics JSON."""
-    from microcnn.split import read_manifest
-
     rows = read_manifest(manifest)
-    truth = dict(rows)
+    truth = {row.path: row for row in rows}
     classifier = Classifier(model_path, threads)
     failures: list[str] = []
 
@@ -155,7 +172,7 @@ def evaluate_manifest(
     def on_note(path: str, note: str) -> None:
         print(f"warning: {path}: {note}", file=sys.stderr)
 
-    predictions = classifier.predict_files([p for p, _ in rows], on_error, on_note)
+    predictions = classifier.predict_files([row.path for row in rows], on_error, on_note)
     if failures:
         # Every test image was made by this workflow: one that cannot be read is a broken run.
         raise RuntimeError("unreadable test images:\n" + "\n".join(failures))

@@ -1,20 +1,36 @@
-"""Deterministic train/test split per class, written as CSV manifests (path, label)."""
+"""Deterministic train/test split per class, by microstructure, written as CSV manifests.
+
+Every microstructure is drawn in several styles; the split is made over microstructures, so
+that no test microstructure is seen during training in any style.
+"""
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from microcnn import seeding
 
-MANIFEST_FIELDS = ["path", "label"]
+MANIFEST_FIELDS = ["path", "label", "style"]
+
+
+class ManifestRow(NamedTuple):
+    path: str
+    label: str
+    style: str
+
+
+def microstructure_id(path: str) -> str:
+    """The microstructure an image shows (its file stem, e.g. fine-00012), whatever its style."""
+    return Path(path).stem
 
 
 def n_test_images(n: int, train_share: int, test_share: int) -> int:
-    """Images of a class that go to the test set: the ratio, rounded, with at least one of each
-    side whenever the class has two or more images."""
+    """Microstructures of a class that go to the test set: the ratio, rounded, with at least one
+    on each side whenever the class has two or more."""
     n_test = round(n * test_share / (train_share + test_share))
     if n >= 2:
         n_test = min(max(n_test, 1), n - 1)
@@ -22,10 +38,10 @@ def n_test_images(n: int, train_share: int, test_share: int) -> int:
 
 
 def split_class(
-    paths: Sequence[str], class_name: str, train_share: int, test_share: int, global_seed: int
+    ids: Iterable[str], class_name: str, train_share: int, test_share: int, global_seed: int
 ) -> tuple[list[str], list[str]]:
-    """Shuffle one class's image paths with a seed of its own and cut them train:test."""
-    ordered = sorted(paths)
+    """Shuffle one class's microstructure ids with a seed of its own and cut them train:test."""
+    ordered = sorted(set(ids))
     rng = seeding.rng(seeding.derive_seed(global_seed, "split", class_name))
     order = rng.permutation(len(ordered))
     n_test = n_test_images(len(ordered), train_share, test_share)
@@ -34,7 +50,7 @@ def split_class(
     return train, test
 
 
-def write_manifest(path: str | Path, rows: Sequence[tuple[str, str]]) -> None:
+def write_manifest(path: str | Path, rows: Iterable[ManifestRow]) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
@@ -45,24 +61,42 @@ def write_manifest(path: str | Path, rows: Sequence[tuple[str, str]]) -> None:
     os.replace(tmp, path)
 
 
-def read_manifest(path: str | Path) -> list[tuple[str, str]]:
+def read_manifest(path: str | Path) -> list[ManifestRow]:
     with open(path, newline="", encoding="utf-8") as handle:
-        return [(row["path"], row["label"]) for row in csv.DictReader(handle)]
+        return [
+            ManifestRow(row["path"], row["label"], row.get("style") or "")
+            for row in csv.DictReader(handle)
+        ]
 
 
 def split_dataset(
-    images: dict[str, Sequence[str]],
+    images: Mapping[tuple[str, str], Sequence[str]],
+    classes: Sequence[str],
+    train_styles: Sequence[str],
     train_share: int,
     test_share: int,
     global_seed: int,
     train_path: str | Path,
     test_path: str | Path,
 ) -> None:
-    """Split every class's images and write the train and test manifests."""
-    train_rows, test_rows = [], []
-    for class_name, paths in images.items():
-        train, test = split_class(paths, class_name, train_share, test_share, global_seed)
-        train_rows += [(p, class_name) for p in train]
-        test_rows += [(p, class_name) for p in test]
+    """Split every class's microstructures; write the manifests.
+
+    `images` maps (style, class) to image paths. The training manifest holds the training
+    microstructures in `train_styles`; the test manifest the test ones in every style.
+    """
+    styles = sorted({style for style, _ in images})
+    train_rows: list[ManifestRow] = []
+    test_rows: list[ManifestRow] = []
+    for cls in classes:
+        ids = {microstructure_id(p) for style in styles for p in images.get((style, cls), [])}
+        train_ids, test_ids = split_class(ids, cls, train_share, test_share, global_seed)
+        train_set, test_set = set(train_ids), set(test_ids)
+        for style in styles:
+            for path in sorted(images.get((style, cls), [])):
+                key = microstructure_id(path)
+                if key in test_set:
+                    test_rows.append(ManifestRow(path, cls, style))
+                elif key in train_set and style in train_styles:
+                    train_rows.append(ManifestRow(path, cls, style))
     write_manifest(train_path, train_rows)
     write_manifest(test_path, test_rows)

@@ -19,8 +19,11 @@ def configure(threads: int | None = None, seed: int | None = None) -> None:
     """
     global _configured
     if not _configured and threads:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(threads)
+        except RuntimeError:
+            pass  # TensorFlow already started in this process (e.g. in tests): keep its pools
     _configured = True
     if seed is not None:
         import keras

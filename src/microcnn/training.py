@@ -12,7 +12,7 @@ from typing import Any
 
 from microcnn import seeding, tf_setup
 from microcnn.model import build
-from microcnn.split import read_manifest
+from microcnn.split import ManifestRow, microstructure_id, read_manifest
 
 tf = tf_setup.tf
 
@@ -28,6 +28,7 @@ class TrainingSettings:
     learning_rate: float = 1e-3
     validation_fraction: float = 0.15
     early_stopping_patience: int = 4
+    augment: bool = True
     threads: int = 2
 
     @classmethod
@@ -36,17 +37,20 @@ class TrainingSettings:
 
 
 def validation_split(
-    rows: Sequence[tuple[str, str]], fraction: float, global_seed: int
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Hold out `fraction` of each class's training images (at least one), deterministically."""
+    rows: Sequence[ManifestRow], fraction: float, global_seed: int
+) -> tuple[list[ManifestRow], list[ManifestRow]]:
+    """Hold out `fraction` of each class's training microstructures (at least one), with all
+    their styles, deterministically: no microstructure is on both sides."""
     train, val = [], []
-    for label in sorted({label for _, label in rows}):
-        members = sorted(r for r in rows if r[1] == label)
+    for label in sorted({row.label for row in rows}):
+        members = [r for r in rows if r.label == label]
+        ids = sorted({microstructure_id(r.path) for r in members})
         rng = seeding.rng(seeding.derive_seed(global_seed, "validation", label))
-        order = rng.permutation(len(members))
-        n_val = max(1, round(fraction * len(members))) if len(members) > 1 else 0
-        val += [members[i] for i in sorted(order[:n_val])]
-        train += [members[i] for i in sorted(order[n_val:])]
+        order = rng.permutation(len(ids))
+        n_val = max(1, round(fraction * len(ids))) if len(ids) > 1 else 0
+        held = {ids[i] for i in order[:n_val]}
+        val += [r for r in members if microstructure_id(r.path) in held]
+        train += [r for r in members if microstructure_id(r.path) not in held]
     return train, val
 
 
@@ -56,17 +60,36 @@ def _decode(path: tf.Tensor, height: int, width: int) -> tf.Tensor:
     return image
 
 
+def augmenter(height: int, width: int, seed: int):
+    """Random changes that keep grain size: flips, 180-degree (and, for square images,
+    90-degree) rotations, brightness and contrast. Keras layers, seeded."""
+    import keras
+    from keras import layers
+
+    steps = [
+        layers.RandomFlip("horizontal_and_vertical", seed=seed),
+        layers.RandomBrightness(0.15, value_range=(0, 255), seed=seed + 1),
+        layers.RandomContrast(0.2, value_range=(0, 255), seed=seed + 2),
+    ]
+    if height == width:
+        # A 90-degree turn of a non-square image would change its shape.
+        steps.insert(1, layers.RandomRotation((-0.25, 0.25), fill_mode="reflect", seed=seed + 3))
+    return keras.Sequential(steps, name="augment")
+
+
 def make_dataset(
-    rows: Sequence[tuple[str, str]],
+    rows: Sequence[ManifestRow],
     class_names: Sequence[str],
     height: int,
     width: int,
     batch_size: int,
     shuffle_seed: int | None = None,
+    augment: bool = False,
 ) -> tf.data.Dataset:
-    """Batches of (uint8 image, class index); shuffled every epoch when given a seed."""
-    paths = [p for p, _ in rows]
-    labels = [class_names.index(label) for _, label in rows]
+    """Batches of (image, class index); shuffled every epoch when given a seed, augmented after
+    the cache when asked (so every epoch sees new variants)."""
+    paths = [r.path for r in rows]
+    labels = [class_names.index(r.label) for r in rows]
     ds = tf.data.Dataset.from_tensor_slices((paths, labels))
     ds = ds.map(
         lambda p, y: (_decode(p, height, width), y),
@@ -77,7 +100,18 @@ def make_dataset(
         ds = ds.cache()
     if shuffle_seed is not None:
         ds = ds.shuffle(len(rows), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size)
+    if augment:
+        layer = augmenter(height, width, shuffle_seed or 0)
+        ds = ds.map(
+            lambda x, y: (
+                tf.clip_by_value(layer(tf.cast(x, tf.float32), training=True), 0, 255),
+                y,
+            ),
+            num_parallel_calls=1,  # one stream of random numbers: repeatable
+            deterministic=True,
+        )
+    return ds.prefetch(tf.data.AUTOTUNE)
 
 
 def write_history(path: str | Path, history: dict[str, list[float]]) -> None:
@@ -113,7 +147,9 @@ def train(
     tf_setup.configure(settings.threads, seed)
     rows = read_manifest(train_manifest)
     train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
-    train_ds = make_dataset(train_rows, class_names, height, width, settings.batch_size, seed)
+    train_ds = make_dataset(
+        train_rows, class_names, height, width, settings.batch_size, seed, settings.augment
+    )
     val_ds = make_dataset(val_rows, class_names, height, width, settings.batch_size)
 
     model = build(settings.architecture, height, width, len(class_names))
@@ -152,6 +188,7 @@ def train(
         "best_epoch": int(min(range(len(val_losses)), key=val_losses.__getitem__)) + 1,
         "train_images": len(train_rows),
         "validation_images": len(val_rows),
+        "train_styles": sorted({r.style for r in train_rows}),
     }
     meta_tmp = metadata_path(model_path).with_suffix(".json.tmp")
     meta_tmp.write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")

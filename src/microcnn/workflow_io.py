@@ -47,10 +47,11 @@ def log_to(path: str | Path) -> Iterator[None]:
                 os.close(fd)
 
 
-def group_by_class(image_dirs: list[str]) -> dict[str, list[str]]:
-    """PNG paths under results/images/<class>/batch-NNNN directories, grouped by class."""
-    images: dict[str, list[str]] = {}
+def group_images(image_dirs: list[str]) -> dict[tuple[str, str], list[str]]:
+    """PNG paths under results/images/<style>/<class>/batch-NNNN, grouped by (style, class)."""
+    images: dict[tuple[str, str], list[str]] = {}
     for directory in image_dirs:
         path = Path(directory)
-        images.setdefault(path.parent.name, []).extend(str(p) for p in sorted(path.glob("*.png")))
+        key = (path.parent.parent.name, path.parent.name)
+        images.setdefault(key, []).extend(str(p) for p in sorted(path.glob("*.png")))
     return images

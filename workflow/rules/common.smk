@@ -28,6 +28,8 @@ config.clear()
 config.update(_validated)
 
 CLASSES = list(config["classes"])
+STYLES = list(config["image"]["styles"])
+TRAIN_STYLES = [s for s in STYLES if s != config["training"]["held_out_style"]]
 
 
 def code(*modules):
@@ -51,8 +53,16 @@ def batch_indices(wildcards):
     return [chosen.start, chosen.stop]
 
 
-def all_batches(pattern):
-    """`pattern` filled in for every batch of every class."""
+def all_batches(pattern, styles=()):
+    """`pattern` filled in for every batch of every class (and every style given)."""
     return [
-        pattern.format(cls=c, batch=f"{b:04d}") for c in CLASSES for b in batches(c)
+        pattern.format(cls=c, batch=f"{b:04d}", style=s)
+        for s in (styles or [None])
+        for c in CLASSES
+        for b in batches(c)
     ]
+
+
+def all_images():
+    """The image folders of every style, class and batch."""
+    return all_batches("results/images/{style}/{cls}/batch-{batch}", STYLES)

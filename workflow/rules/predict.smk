@@ -4,7 +4,7 @@ rule predict:
         model="results/model/model.keras",
         metadata="results/model/model.json",
         test="results/split/test.csv",
-        images=all_batches("results/images/{cls}/batch-{batch}"),
+        images=all_images(),
         code=code("predict", "images"),
     output:
         predictions=report(

@@ -1,14 +1,14 @@
 rule render:
-    """One PNG per microstructure of a batch, in the reference look."""
+    """One PNG per microstructure of a batch, in one rendering style."""
     input:
         meshes="results/meshes/{cls}/batch-{batch}.npz",
         code=code("render", "mesh_io"),
     output:
-        images=directory("results/images/{cls}/batch-{batch}"),
+        images=directory("results/images/{style}/{cls}/batch-{batch}"),
     log:
-        "results/logs/render/{cls}/batch-{batch}.log",
+        "results/logs/render/{style}/{cls}/batch-{batch}.log",
     benchmark:
-        "results/benchmarks/render/{cls}/batch-{batch}.tsv"
+        "results/benchmarks/render/{style}/{cls}/batch-{batch}.tsv"
     conda:
         "../../envs/geometry.yaml"
     threads: 1
@@ -16,15 +16,16 @@ rule render:
         mem_mb=1000,
         runtime=30,
     params:
-        image=config["image"],
+        image={k: v for k, v in config["image"].items() if k != "styles"},
+        seed=config["seed"],
     script:
         "../../scripts/render.py"
 
 
 rule plot_samples:
-    """A grid of sample images, one row per class."""
+    """A grid of sample images, rows by class, columns by style."""
     input:
-        images=all_batches("results/images/{cls}/batch-{batch}"),
+        images=all_images(),
         code=code("plots", "workflow_io"),
     output:
         plot=report(
@@ -41,5 +42,6 @@ rule plot_samples:
         "../../envs/geometry.yaml"
     params:
         classes=CLASSES,
+        styles=STYLES,
     script:
         "../../scripts/plot_samples.py"

@@ -1,7 +1,9 @@
 rule split:
-    """Train and test manifests, train:test per class, deterministic from the seed."""
+    """Train and test manifests: microstructures split train:test per class (deterministic
+    from the seed); training images in the training styles, test images in every style.
+    """
     input:
-        images=all_batches("results/images/{cls}/batch-{batch}"),
+        images=all_images(),
         code=code("split", "workflow_io"),
     output:
         train="results/split/train.csv",
@@ -14,6 +16,7 @@ rule split:
         "../../envs/geometry.yaml"
     params:
         classes=CLASSES,
+        train_styles=TRAIN_STYLES,
         train_share=config["split"]["train"],
         test_share=config["split"]["test"],
         seed=config["seed"],

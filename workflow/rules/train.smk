@@ -2,7 +2,7 @@ rule train:
     """The CNN, trained on the training manifest with a per-class validation hold-out."""
     input:
         train="results/split/train.csv",
-        images=all_batches("results/images/{cls}/batch-{batch}"),
+        images=all_images(),
         code=code("training", "model", "tf_setup"),
     output:
         model="results/model/model.keras",
