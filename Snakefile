@@ -23,6 +23,8 @@ localrules:
     split,
     plot_loss,
     plot_samples,
+    baseline,
+    evaluate,
 
 
 include: "workflow/rules/generate.smk"
@@ -30,6 +32,7 @@ include: "workflow/rules/render.smk"
 include: "workflow/rules/split.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/predict.smk"
+include: "workflow/rules/evaluate.smk"
 
 
 rule all:
@@ -41,3 +44,4 @@ rule all:
         "results/plots/samples.png",
         "results/predictions/test.csv",
         "results/predictions/metrics.json",
+        "results/evaluation/summary.csv",

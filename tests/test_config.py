@@ -30,7 +30,12 @@ def test_defaults_are_filled_at_every_level():
     config = validate_config({**MINIMAL, "training": {"epochs": 3}}, SCHEMA)
     assert config["training"]["epochs"] == 3
     assert config["training"]["batch_size"] == 32
-    assert config["generation"] == {"batch_size": 50, "rtol": "fit", "max_attempts": 10000}
+    assert config["generation"] == {
+        "generator": "fast",
+        "batch_size": 50,
+        "rtol": "fit",
+        "max_attempts": 10000,
+    }
     assert config["classes"]["fine"]["spread"] == 0.25
     assert config["seed"] == 42
 

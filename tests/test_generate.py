@@ -26,20 +26,25 @@ def test_batch_ranges_cover_every_index_once():
     assert batch_ranges(4, 50) == [range(0, 4)]
 
 
-def test_same_seed_same_microstructure(fine_spec):
-    a, rec_a = generate_one(fine_spec, 42, 0, GenerationSettings())
-    b, rec_b = generate_one(fine_spec, 42, 0, GenerationSettings())
-    c, _ = generate_one(fine_spec, 43, 0, GenerationSettings())
+GENERATORS = [GenerationSettings(generator="fast"), GenerationSettings(generator="microstructpy")]
+
+
+@pytest.mark.parametrize("settings", GENERATORS, ids=["fast", "microstructpy"])
+def test_same_seed_same_microstructure(fine_spec, settings):
+    a, rec_a = generate_one(fine_spec, 42, 0, settings)
+    b, rec_b = generate_one(fine_spec, 42, 0, settings)
+    c, _ = generate_one(fine_spec, 43, 0, settings)
     assert rec_a == rec_b
     np.testing.assert_array_equal(a.points, b.points)
     assert len(a.points) != len(c.points) or not np.allclose(a.points, c.points)
 
 
+@pytest.mark.parametrize("settings", GENERATORS, ids=["fast", "microstructpy"])
 @pytest.mark.parametrize(("spec", "low", "high"), [("coarse_spec", 8, 35), ("fine_spec", 60, 220)])
-def test_grain_counts_follow_the_diameter_range(spec, low, high, request):
+def test_grain_counts_follow_the_diameter_range(spec, low, high, settings, request):
     spec = request.getfixturevalue(spec)
     for index in range(3):
-        mesh, record = generate_one(spec, 5, index, GenerationSettings())
+        mesh, record = generate_one(spec, 5, index, settings)
         assert low <= record.grains_placed <= high
         assert record.grains_placed == len(mesh.regions) == len(mesh.volumes)
         assert record.grains_placed + record.grains_dropped == record.grains_requested
@@ -64,12 +69,23 @@ def test_batching_does_not_change_images(fine_spec, tmp_path):
     assert (tmp_path / "a.csv").read_text().splitlines()[0].startswith("class,index,seed")
 
 
-def test_no_file_left_in_working_directory(coarse_spec, tmp_path, monkeypatch):
+@pytest.mark.parametrize("generator", ["fast", "microstructpy"])
+def test_dropped_seeds_are_counted_and_no_file_is_left(tmp_path, monkeypatch, generator):
     monkeypatch.chdir(tmp_path)
-    # Equal-sized seeds over-filling the domain: MicroStructPy drops seeds and logs them.
+    # Equal-sized seeds over-filling the domain: seeds are dropped (MicroStructPy logs them
+    # to a file in the working directory, which must not stay there).
     from microcnn.generate import ClassSpec
 
     crowded = ClassSpec("crowded", 1, (0.3, 0.3), 0.0)
-    _, record = generate_one(crowded, 1, 0, GenerationSettings(rtol=0.0, max_attempts=50))
+    settings = GenerationSettings(rtol=0.0, max_attempts=50, generator=generator)
+    mesh, record = generate_one(crowded, 1, 0, settings)
     assert record.grains_dropped > 0
+    assert (
+        record.grains_placed == len(mesh.volumes) == record.grains_requested - record.grains_dropped
+    )
     assert os.listdir(tmp_path) == []
+
+
+def test_unknown_generator(fine_spec):
+    with pytest.raises(ValueError, match="allowed"):
+        generate_one(fine_spec, 1, 0, GenerationSettings(generator="voro"))

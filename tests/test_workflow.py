@@ -2,56 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image
 
-from .conftest import REPO
-
-TINY = REPO / "tests" / "tiny" / "config.yaml"
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+from .conftest import read_csv, snakemake, write_config
 
 pytestmark = pytest.mark.slow
-
-
-def snakemake(workdir: Path, *args: str, config: Path = TINY) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-
-
-def write_config(path: Path, **changes) -> Path:
-    config = yaml.safe_load(TINY.read_text())
-    for dotted, value in changes.items():
-        node = config
-        *parents, last = dotted.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-    path.write_text(yaml.safe_dump(config))
-    return path
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("tiny")
-    result = snakemake(workdir, "--cores", "2")
-    assert result.returncode == 0, result.stderr[-4000:]
-    return workdir
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 STYLES = ("reference", "micrograph")
@@ -126,6 +85,18 @@ def test_predictions_and_metrics(tiny_run):
     assert sum(m["n_images"] for m in metrics["per_style"].values()) == len(rows)
 
 
+def test_evaluation_compares_cnn_and_baseline_per_style(tiny_run):
+    rows = read_csv(tiny_run / "results" / "evaluation" / "summary.csv")
+    pairs = {(r["style"], r["classifier"]) for r in rows}
+    for style in ("all", *STYLES):
+        assert {(style, "CNN"), (style, "grain-size threshold")} <= pairs
+    for name in ("confusion.png", "roc.png", "misclassified.png"):
+        with Image.open(tiny_run / "results" / "evaluation" / name) as image:
+            assert image.format == "PNG"
+    measured = read_csv(tiny_run / "results/grainsize/reference/fine/batch-0000.csv")
+    assert len(measured) == 4 and float(measured[0]["g_planimetric"]) > 0
+
+
 def test_second_run_has_nothing_to_do(tiny_run):
     result = snakemake(tiny_run, "--cores", "2", "--dry-run")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -144,8 +115,9 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
     counts = dict(line.split() for line in stats.splitlines()[3:] if line.strip())
     # The fine batches only: 2 to generate, 2 x 2 styles to render.
     assert counts["generate"] == "2" and counts["render"] == "4"
-    for rule in ("split", "train", "plot_loss", "predict"):
+    for rule in ("split", "train", "plot_loss", "predict", "baseline", "evaluate"):
         assert counts[rule] == "1"
+    assert counts["measure"] == "4"
 
 
 def test_same_config_same_results_whatever_the_batching(tiny_run, tmp_path):
@@ -182,3 +154,15 @@ def test_bad_config_is_rejected_before_any_job(tmp_path):
         result.stderr + result.stdout
     )
     assert not (tmp_path / "results").exists()
+
+
+def test_microstructpy_generator_end_to_end(tmp_path):
+    config = write_config(
+        tmp_path / "config.yaml",
+        **{"generation.generator": "microstructpy", "image.styles": ["reference"]},
+    )
+    result = snakemake(tmp_path / "run", "--cores", "2", config=config)
+    assert result.returncode == 0, result.stderr[-4000:]
+    rows = read_csv(tmp_path / "run/results/dataset/records.csv")
+    assert len(rows) == 14
+    assert len(read_csv(tmp_path / "run/results/predictions/test.csv")) == 2

@@ -54,14 +54,31 @@ class ClassSpec:
         return cls(name, int(spec["count"]), (float(low), float(high)), float(spec["spread"]))
 
 
+GENERATORS = ("fast", "microstructpy")
+
+
 @dataclass(frozen=True)
 class GenerationSettings:
+    """How seeds are positioned and tessellated.
+
+    generator "microstructpy" runs MicroStructPy's own `SeedList.position` and
+    `PolyMesh.from_seeds`; "fast" places the seeds by the same rule (largest first, the same
+    rtol and attempt limit) with vectorised candidate batches, and computes the same Laguerre
+    diagram with Qhull, returning MicroStructPy's own PolyMesh (see fast_positioning.py and
+    laguerre.py). Both write the same files.
+    """
+
     rtol: float | str = "fit"
     max_attempts: int = 10000
+    generator: str = "fast"
 
     @classmethod
     def from_config(cls, generation: Mapping[str, Any]) -> GenerationSettings:
-        return cls(rtol=generation["rtol"], max_attempts=int(generation["max_attempts"]))
+        return cls(
+            rtol=generation["rtol"],
+            max_attempts=int(generation["max_attempts"]),
+            generator=generation.get("generator", "fast"),
+        )
 
 
 @dataclass
@@ -122,32 +139,57 @@ def _mean_equivalent_diameter(areas: Sequence[float]) -> float:
     return float(np.mean(np.sqrt(4 * np.asarray(areas) / np.pi)))
 
 
+def _position_and_tessellate_msp(
+    seeds: msp.seeding.SeedList, rng: np.random.Generator, settings: GenerationSettings
+) -> msp.meshing.PolyMesh:
+    """MicroStructPy's own positioning and tessellation."""
+    # SeedList.position writes seed_position_reject.log into the working directory and warns
+    # when it drops seeds: keep that file out of the user's tree (dropped seeds are counted in
+    # the record instead).
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        contextlib.chdir(tmp),
+        warnings.catch_warnings(),
+    ):
+        warnings.filterwarnings("ignore", "Seeds were removed", RuntimeWarning)
+        seeds.position(
+            domain(),
+            rng_seed=int(rng.integers(0, 2**31 - 1)),
+            rtol=settings.rtol,
+            max_attempts=settings.max_attempts,
+        )
+        return msp.meshing.PolyMesh.from_seeds(seeds, domain())
+
+
+def _position_and_tessellate_fast(
+    seeds: msp.seeding.SeedList, rng: np.random.Generator, settings: GenerationSettings
+) -> msp.meshing.PolyMesh:
+    """The same placement rule and diagram, vectorised (fast_positioning, laguerre)."""
+    from microcnn.fast_positioning import position_seeds
+    from microcnn.laguerre import laguerre_polymesh
+
+    position_seeds(seeds, domain(), rng, rtol=settings.rtol, max_attempts=settings.max_attempts)
+    return laguerre_polymesh(seeds, domain())
+
+
 def generate_one(
     spec: ClassSpec, global_seed: int, index: int, settings: GenerationSettings
 ) -> tuple[msp.meshing.PolyMesh, ImageRecord]:
-    """One microstructure with MicroStructPy's own positioning and tessellation."""
+    """One microstructure: seeds, positions, Laguerre tessellation, and its record."""
+    if settings.generator not in GENERATORS:
+        raise ValueError(f"unknown generator {settings.generator!r}; allowed: {GENERATORS}")
+    tessellate = (
+        _position_and_tessellate_fast
+        if settings.generator == "fast"
+        else _position_and_tessellate_msp
+    )
     failures = []
     for attempt in range(MAX_ATTEMPTS_PER_IMAGE):
         seed = seeding.image_seed(global_seed, spec.name, index, attempt)
         seeds, target, rng = make_seeds(spec, seed)
         requested = len(seeds)
         try:
-            # SeedList.position writes seed_position_reject.log into the working directory
-            # and warns when it drops seeds: keep that file out of the user's tree (dropped
-            # seeds are counted in the record instead).
-            with (
-                tempfile.TemporaryDirectory() as tmp,
-                contextlib.chdir(tmp),
-                warnings.catch_warnings(),
-            ):
-                warnings.filterwarnings("ignore", "Seeds were removed", RuntimeWarning)
-                seeds.position(
-                    domain(),
-                    rng_seed=int(rng.integers(0, 2**31 - 1)),
-                    rtol=settings.rtol,
-                    max_attempts=settings.max_attempts,
-                )
-                mesh = msp.meshing.PolyMesh.from_seeds(seeds, domain())
+            mesh = tessellate(seeds, rng, settings)
         except (AssertionError, ValueError, RuntimeError) as exc:
             failures.append(f"seed {seed}: {type(exc).__name__}: {exc}")
             continue

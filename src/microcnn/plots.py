@@ -15,11 +15,12 @@ def read_history(path: str | Path) -> dict[str, list[float]]:
     return {key: [float(row[key]) for row in rows] for key in rows[0]}
 
 
-def plot_history(history_path: str | Path, out_path: str | Path) -> None:
-    """Loss and accuracy per epoch, training and validation side by side."""
+def plot_history(history_path: str | Path, out_path: str | Path, kept_epoch: int) -> None:
+    """Loss and accuracy per epoch, training and validation side by side; a line marks the
+    epoch whose weights the saved model has."""
     history = read_history(history_path)
     epochs = [int(e) for e in history["epoch"]]
-    best = epochs[min(range(len(epochs)), key=history["val_loss"].__getitem__)]
+    best = kept_epoch
     figure = Figure(figsize=(10, 4), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     for ax, metric, title in zip(

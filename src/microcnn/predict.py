@@ -17,7 +17,6 @@ import numpy as np
 
 from microcnn.images import ImageError, load_image
 from microcnn.split import ManifestRow, read_manifest
-from microcnn.training import metadata_path
 
 PREDICT_BATCH = 64  # batched inference is ~25x faster than one predict() call per image
 
@@ -37,6 +36,8 @@ class Classifier:
     """A trained model and its class names, loaded from a .keras file and its .json."""
 
     def __init__(self, model_path: str | Path, threads: int | None = None) -> None:
+        from microcnn.training import metadata_path  # imports TensorFlow: only when needed
+
         model_path = Path(model_path)
         if not model_path.is_file():
             raise FileNotFoundError(f"model not found: {model_path}")

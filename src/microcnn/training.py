@@ -23,11 +23,12 @@ CACHE_LIMIT_BYTES = 4 * 2**30
 @dataclass(frozen=True)
 class TrainingSettings:
     architecture: str = "reference"
-    epochs: int = 15
+    epochs: int = 12
     batch_size: int = 32
     learning_rate: float = 1e-3
     validation_fraction: float = 0.15
-    early_stopping_patience: int = 4
+    early_stopping_patience: int = 3
+    min_delta: float = 1e-3
     augment: bool = True
     threads: int = 2
 
@@ -161,13 +162,14 @@ def train(
     # The weights of the epoch with the lowest validation loss are kept (patience 0: never stop
     # early, but still keep the best epoch), so the plot's "kept model" is the saved model.
     patience = settings.early_stopping_patience or settings.epochs
-    callbacks = [
-        keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=patience, restore_best_weights=True
-        )
-    ]
+    stopper = keras.callbacks.EarlyStopping(
+        monitor="val_loss",
+        patience=patience,
+        min_delta=settings.min_delta,
+        restore_best_weights=True,
+    )
     history = model.fit(
-        train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=callbacks, verbose=2
+        train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=[stopper], verbose=2
     ).history
 
     model_path = Path(model_path)
@@ -185,7 +187,8 @@ def train(
         "architecture": settings.architecture,
         "seed": global_seed,
         "epochs_run": len(val_losses),
-        "best_epoch": int(min(range(len(val_losses)), key=val_losses.__getitem__)) + 1,
+        # The epoch whose weights were restored (falls below min_delta do not count).
+        "best_epoch": int(stopper.best_epoch) + 1,
         "train_images": len(train_rows),
         "validation_images": len(val_rows),
         "train_styles": sorted({r.style for r in train_rows}),

@@ -1,7 +1,7 @@
 rule generate:
     """MicroStructPy seeds, positions and Laguerre tessellation for one batch of one class."""
     input:
-        code=code("generate", "seeding", "mesh_io"),
+        code=code("generate", "seeding", "mesh_io", "fast_positioning", "laguerre"),
     output:
         meshes="results/meshes/{cls}/batch-{batch}.npz",
         records="results/meshes/{cls}/batch-{batch}.csv",

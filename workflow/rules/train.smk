@@ -32,6 +32,7 @@ rule plot_loss:
     """Loss and accuracy curves of the training run."""
     input:
         history="results/model/history.csv",
+        metadata="results/model/model.json",
         code=code("plots"),
     output:
         plot=report(

@@ -1,0 +1,15 @@
+"""Snakemake entry point: fit the grain-size threshold on the training images, predict the test."""
+
+from microcnn.baseline import run_baseline
+from microcnn.workflow_io import log_to
+
+smk = snakemake  # noqa: F821 (injected by Snakemake)
+with log_to(smk.log[0]):
+    run_baseline(
+        list(smk.input.measurements),
+        smk.input.train,
+        smk.input.test,
+        smk.params.classes,
+        smk.output.predictions,
+        smk.output.model,
+    )

@@ -1,0 +1,82 @@
+"""The tiny config on a real single-node SLURM cluster gives the same results as a local run.
+
+Needs root and Debian's slurm-wlm and munge (tests/slurm/install.sh). Skipped where they are
+missing, unless MICROCNN_REQUIRE_SLURM=1 (as in CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, read_csv, snakemake
+
+CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
+# What a local single-node cluster without an accounting database needs on top of the profile
+# (tests/slurm/README.md): status from squeue, not sacct, and all the cores of this machine.
+SLURM_ARGS = [
+    "--profile",
+    str(REPO / "profiles" / "slurm"),
+    "--workflow-profile",
+    "none",
+    "--cores",
+    str(os.cpu_count()),
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "5",
+]
+
+pytestmark = pytest.mark.slow
+
+
+def _slurm_missing() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root to start the SLURM daemons"
+    for program in ("slurmctld", "slurmd", "munged", "sbatch"):
+        if shutil.which(program) is None:
+            return f"{program} not installed (run tests/slurm/install.sh)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    reason = _slurm_missing()
+    if reason:
+        if os.environ.get("MICROCNN_REQUIRE_SLURM") == "1":
+            pytest.fail(f"SLURM test required but {reason}")
+        pytest.skip(reason)
+    subprocess.run(["bash", str(CLUSTER), "start"], check=True, timeout=120)
+    try:
+        yield
+    finally:
+        subprocess.run(["bash", str(CLUSTER), "stop"], check=False, timeout=120)
+
+
+def _images(run: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(run)): p.read_bytes() for p in (run / "results" / "images").rglob("*.png")
+    }
+
+
+def test_slurm_run_matches_local_run(cluster, tiny_run, tmp_path):
+    workdir = tmp_path / "slurm"
+    result = snakemake(workdir, *SLURM_ARGS, timeout=600)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+    log = result.stdout + result.stderr
+    assert "Submitted job" in log or "submitted" in log.lower()  # it went through SLURM
+    local, slurm = _images(tiny_run), _images(workdir)
+    assert len(local) == 28 and local == slurm
+    for name in ("train.csv", "test.csv"):
+        assert read_csv(workdir / "results/split" / name) == read_csv(
+            tiny_run / "results/split" / name
+        )
+    import keras
+
+    model = keras.models.load_model(workdir / "results/model/model.keras")
+    assert model.output_shape == (None, 2)
+    assert (workdir / "results/predictions/metrics.json").is_file()

@@ -1,0 +1,97 @@
+rule measure:
+    """Grain size of every image of a batch, measured from its pixels (ASTM E112)."""
+    input:
+        images="results/images/{style}/{cls}/batch-{batch}",
+        code=code("grainsize", "baseline"),
+    output:
+        measurements="results/grainsize/{style}/{cls}/batch-{batch}.csv",
+    log:
+        "results/logs/measure/{style}/{cls}/batch-{batch}.log",
+    benchmark:
+        "results/benchmarks/measure/{style}/{cls}/batch-{batch}.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    params:
+        image={k: v for k, v in config["image"].items() if k != "styles"},
+        domain_mm=config["measurement"]["domain_mm"],
+    script:
+        "../../scripts/measure.py"
+
+
+rule baseline:
+    """The classical baseline: a grain-area threshold fitted on the training images."""
+    input:
+        measurements=all_batches(
+            "results/grainsize/{style}/{cls}/batch-{batch}.csv", STYLES
+        ),
+        train="results/split/train.csv",
+        test="results/split/test.csv",
+        code=code("baseline", "predict"),
+    output:
+        predictions="results/baseline/test.csv",
+        model="results/baseline/threshold.json",
+    log:
+        "results/logs/baseline.log",
+    benchmark:
+        "results/benchmarks/baseline.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    params:
+        classes=CLASSES,
+    script:
+        "../../scripts/baseline.py"
+
+
+rule evaluate:
+    """CNN and baseline side by side: per-style scores, confusion matrices, ROC, mistakes."""
+    input:
+        cnn="results/predictions/test.csv",
+        baseline="results/baseline/test.csv",
+        code=code("evaluation"),
+    output:
+        summary=report(
+            "results/evaluation/summary.csv",
+            category="Evaluation",
+            caption="../report/summary.rst",
+            labels={"table": "CNN vs baseline per style"},
+        ),
+        summary_md="results/evaluation/summary.md",
+        per_class=report(
+            "results/evaluation/per_class.csv",
+            category="Evaluation",
+            caption="../report/per_class.rst",
+            labels={"table": "per-class scores"},
+        ),
+        per_class_md="results/evaluation/per_class.md",
+        confusion=report(
+            "results/evaluation/confusion.png",
+            category="Evaluation",
+            caption="../report/confusion.rst",
+            labels={"figure": "confusion matrices"},
+        ),
+        roc=report(
+            "results/evaluation/roc.png",
+            category="Evaluation",
+            caption="../report/roc.rst",
+            labels={"figure": "ROC curves"},
+        ),
+        misclassified=report(
+            "results/evaluation/misclassified.png",
+            category="Evaluation",
+            caption="../report/misclassified.rst",
+            labels={"figure": "misclassified test images"},
+        ),
+    log:
+        "results/logs/evaluate.log",
+    benchmark:
+        "results/benchmarks/evaluate.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    params:
+        classes=CLASSES,
+    script:
+        "../../scripts/evaluate.py"
