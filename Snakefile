@@ -20,6 +20,7 @@ wildcard_constraints:
 localrules:
     all,
     records,
+    plot_dataset,
     split,
     plot_loss,
     plot_samples,
@@ -39,6 +40,7 @@ rule all:
     default_target: True
     input:
         "results/dataset/records.csv",
+        "results/dataset/grain_areas.png",
         "results/model/model.keras",
         "results/plots/loss.png",
         "results/plots/samples.png",

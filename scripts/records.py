@@ -1,8 +1,10 @@
 """Snakemake entry point: gather every batch's image records into one dataset table."""
 
 from microcnn.dataset import merge_records
+from microcnn.render import ImageSettings
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
-    merge_records(list(smk.input.records), smk.output.records)
+    settings = ImageSettings.from_config(smk.params.image)
+    merge_records(list(smk.input.records), smk.output.records, settings.domain_pixels)

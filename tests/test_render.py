@@ -85,3 +85,29 @@ def test_style_geometry(coarse_spec):
     thick = Renderer(style=STYLES["thick"]).render(mesh)
     thin = Renderer(style=STYLES["reference"]).render(mesh)
     assert (thick.sum(axis=2) < 200).sum() > 2 * (thin.sum(axis=2) < 200).sum()
+
+
+def test_pixels_match_microstructpy_own_plot(fine_spec):
+    """The reused-figure renderer draws what MicroStructPy's PolyMesh.plot draws (pyplot)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    mesh, _ = generate_one(fine_spec, 11, 0, GenerationSettings())
+    renderer = Renderer()
+    ours = renderer.render(mesh).astype(int)
+
+    figure = plt.figure(figsize=(432 / 100, 288 / 100), dpi=100)
+    try:
+        ax = figure.add_axes(renderer.figure.axes[0].get_position().bounds)
+        mesh.plot(facecolors="C0", edgecolors="k", linewidths=0.5)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_axis_off()
+        figure.canvas.draw()
+        theirs = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].astype(int)
+    finally:
+        plt.close(figure)
+    assert theirs.shape == ours.shape
+    assert np.abs(ours - theirs).mean() <= 1.0  # mean absolute difference, 0-255 scale

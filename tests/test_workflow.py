@@ -31,6 +31,11 @@ def test_records_cover_every_image(tiny_run):
     assert sorted((r["class"], int(r["index"])) for r in rows) == sorted(
         (c, i) for c in ("coarse", "fine") for i in range(7)
     )
+    assert all(
+        float(r["mean_equivalent_diameter_px"])
+        == pytest.approx(float(r["mean_equivalent_diameter"]) * 0.77 * 288, rel=1e-3)
+        for r in rows
+    )
     coarse = [int(r["grains_placed"]) for r in rows if r["class"] == "coarse"]
     fine = [int(r["grains_placed"]) for r in rows if r["class"] == "fine"]
     assert max(coarse) < min(fine)
@@ -93,8 +98,29 @@ def test_evaluation_compares_cnn_and_baseline_per_style(tiny_run):
     for name in ("confusion.png", "roc.png", "misclassified.png"):
         with Image.open(tiny_run / "results" / "evaluation" / name) as image:
             assert image.format == "PNG"
-    measured = read_csv(tiny_run / "results/grainsize/reference/fine/batch-0000.csv")
-    assert len(measured) == 4 and float(measured[0]["g_planimetric"]) > 0
+    measured = read_csv(tiny_run / "results/grainsize/reference/fine.csv")
+    assert len(measured) == 7 and float(measured[0]["g_planimetric"]) > 0
+
+
+def test_report_holds_the_plots_and_tables(tiny_run, tmp_path):
+    report = tmp_path / "report.html"
+    result = snakemake(tiny_run, "--report", str(report))
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = report.read_text()
+    for name in (
+        "samples.png",
+        "grain_areas.png",
+        "grains_per_image.png",
+        "loss.png",
+        "confusion.png",
+        "roc.png",
+        "misclassified.png",
+        "summary.csv",
+        "records.csv",
+    ):
+        assert name in html, name
+    # The captions are rendered with the config values behind each result.
+    assert "Held-out style: None" in html
 
 
 def test_second_run_has_nothing_to_do(tiny_run):
@@ -117,7 +143,7 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
     assert counts["generate"] == "2" and counts["render"] == "4"
     for rule in ("split", "train", "plot_loss", "predict", "baseline", "evaluate"):
         assert counts[rule] == "1"
-    assert counts["measure"] == "4"
+    assert counts["measure"] == "2"  # the fine images, in each of the two styles
 
 
 def test_same_config_same_results_whatever_the_batching(tiny_run, tmp_path):

@@ -8,20 +8,25 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def merge_records(batch_files: Sequence[str | Path], out_path: str | Path) -> int:
-    """Concatenate the batch CSVs (same header) in the given order; return the row count."""
+def merge_records(
+    batch_files: Sequence[str | Path], out_path: str | Path, pixels_per_unit: float
+) -> int:
+    """Concatenate the batch CSVs (same header) in the given order, adding the mean equivalent
+    diameter in pixels of the reference rendering; return the row count."""
     rows: list[dict[str, str]] = []
-    header: list[str] | None = None
+    header: list[str] = []
     for path in batch_files:
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
-            header = header or list(reader.fieldnames or [])
-            rows.extend(reader)
+            header = header or [*(reader.fieldnames or []), "mean_equivalent_diameter_px"]
+            for row in reader:
+                diameter = float(row["mean_equivalent_diameter"]) * pixels_per_unit
+                rows.append({**row, "mean_equivalent_diameter_px": f"{diameter:.3f}"})
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header or [], lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     os.replace(tmp, out_path)

@@ -121,11 +121,20 @@ def phase_for(mean_diameter: float, spread: float) -> dict[str, Any]:
 
 
 def make_seeds(
-    spec: ClassSpec, seed: int
+    spec: ClassSpec, seed: int, generator: str = "fast"
 ) -> tuple[msp.seeding.SeedList, float, np.random.Generator]:
-    """Seeds filling the unit square for one image, with the mean diameter drawn for it."""
+    """Seeds filling the unit square for one image, with the mean diameter drawn for it.
+
+    "microstructpy" uses `SeedList.from_info`; "fast" draws the same distribution with the same
+    stopping rule in vectorised chunks (fast_seeds.py): about 4 ms instead of 100 ms at 500
+    seeds, which would otherwise be more than positioning and tessellation together.
+    """
     rng = seeding.rng(seed)
     target = float(rng.uniform(*spec.mean_diameter))
+    if generator == "fast":
+        from microcnn.fast_seeds import sample_seeds
+
+        return sample_seeds(target, spec.spread, domain().area, rng), target, rng
     sub = rng.integers(0, 2**31 - 1, size=2)
     seeds = msp.seeding.SeedList.from_info(
         phase_for(target, spec.spread),
@@ -186,7 +195,7 @@ def generate_one(
     failures = []
     for attempt in range(MAX_ATTEMPTS_PER_IMAGE):
         seed = seeding.image_seed(global_seed, spec.name, index, attempt)
-        seeds, target, rng = make_seeds(spec, seed)
+        seeds, target, rng = make_seeds(spec, seed, settings.generator)
         requested = len(seeds)
         try:
             mesh = tessellate(seeds, rng, settings)

@@ -1,7 +1,14 @@
 rule generate:
     """MicroStructPy seeds, positions and Laguerre tessellation for one batch of one class."""
     input:
-        code=code("generate", "seeding", "mesh_io", "fast_positioning", "laguerre"),
+        code=code(
+            "generate",
+            "seeding",
+            "mesh_io",
+            "fast_seeds",
+            "fast_positioning",
+            "laguerre",
+        ),
     output:
         meshes="results/meshes/{cls}/batch-{batch}.npz",
         records="results/meshes/{cls}/batch-{batch}.csv",
@@ -28,6 +35,7 @@ rule records:
     """Every image's generation record in one table."""
     input:
         records=all_batches("results/meshes/{cls}/batch-{batch}.csv"),
+        code=code("dataset"),
     output:
         records=report(
             "results/dataset/records.csv",
@@ -41,5 +49,37 @@ rule records:
         "results/benchmarks/records.tsv"
     conda:
         "../../envs/geometry.yaml"
+    params:
+        image={k: v for k, v in config["image"].items() if k != "styles"},
     script:
         "../../scripts/records.py"
+
+
+rule plot_dataset:
+    """Histograms per class: mean grain area per image, grains per image."""
+    input:
+        records="results/dataset/records.csv",
+        code=code("dataset_plots"),
+    output:
+        areas=report(
+            "results/dataset/grain_areas.png",
+            category="Dataset",
+            caption="../report/grain_areas.rst",
+            labels={"figure": "grain-area histograms"},
+        ),
+        counts=report(
+            "results/dataset/grains_per_image.png",
+            category="Dataset",
+            caption="../report/grains_per_image.rst",
+            labels={"figure": "grains-per-image histograms"},
+        ),
+    log:
+        "results/logs/plot_dataset.log",
+    benchmark:
+        "results/benchmarks/plot_dataset.tsv"
+    conda:
+        "../../envs/geometry.yaml"
+    params:
+        image={k: v for k, v in config["image"].items() if k != "styles"},
+    script:
+        "../../scripts/plot_dataset.py"
