@@ -24,6 +24,7 @@ localrules:
     split,
     plot_loss,
     plot_samples,
+    describe_model,
     baseline,
     evaluate,
 
@@ -43,6 +44,7 @@ rule all:
         "results/dataset/grain_areas.png",
         "results/model/model.keras",
         "results/plots/loss.png",
+        "results/model/diagram.png",
         "results/plots/samples.png",
         "results/predictions/test.csv",
         "results/predictions/metrics.json",

@@ -112,6 +112,8 @@ def test_report_holds_the_plots_and_tables(tiny_run, tmp_path):
         "grain_areas.png",
         "grains_per_image.png",
         "loss.png",
+        "diagram.png",
+        "summary.txt",
         "confusion.png",
         "roc.png",
         "misclassified.png",

@@ -49,3 +49,31 @@ rule plot_loss:
         "../../envs/learning.yaml"
     script:
         "../../scripts/plot_loss.py"
+
+
+rule describe_model:
+    """model.summary() as text and a diagram of the layers."""
+    input:
+        model="results/model/model.keras",
+        code=code("architectures"),
+    output:
+        summary=report(
+            "results/model/summary.txt",
+            category="Training",
+            caption="../report/model_summary.rst",
+            labels={"table": "model summary"},
+        ),
+        diagram=report(
+            "results/model/diagram.png",
+            category="Training",
+            caption="../report/model_diagram.rst",
+            labels={"figure": "model diagram"},
+        ),
+    log:
+        "results/logs/describe_model.log",
+    benchmark:
+        "results/benchmarks/describe_model.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    script:
+        "../../scripts/describe_model.py"
