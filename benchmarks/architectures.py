@@ -18,6 +18,7 @@ import argparse
 import os
 import statistics
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +212,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="global seed")
     parser.add_argument("--out", type=Path, help="also write the table as Markdown to this file")
     args = parser.parse_args()
+    # Keras warns on every fit that a tf.data input is not shuffled by fit (make_dataset does it).
+    warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 
     rows = read_manifest(args.train)
     if args.limit:

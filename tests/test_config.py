@@ -55,7 +55,10 @@ def _error(config) -> str:
 @pytest.mark.parametrize(
     ("patch", "expected"),
     [
-        ({"training": {"architecture": "vgg"}}, ["training.architecture", "'reference'"]),
+        (
+            {"training": {"architecture": "vgg"}},
+            ["training.architecture", "['compact', 'reference']"],
+        ),
         ({"generation": {"rtol": "loose"}}, ["generation.rtol", "'fit'", "[0, 1]"]),
         ({"image": {"width": 0}}, ["image.width", "minimum of 32"]),
         ({"split": {"test": 0}}, ["split.test", "minimum of 1"]),

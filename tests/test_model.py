@@ -45,5 +45,5 @@ def test_a_training_step_lowers_the_loss():
 
 
 def test_unknown_architecture():
-    with pytest.raises(ValueError, match="allowed: \\['reference'\\]"):
+    with pytest.raises(ValueError, match="allowed: \\['compact', 'reference'\\]"):
         build("vgg", 288, 432, 2)

@@ -178,7 +178,7 @@ def test_bad_config_is_rejected_before_any_job(tmp_path):
     config = write_config(tmp_path / "bad.yaml", **{"training.architecture": "vgg"})
     result = snakemake(tmp_path, "--cores", "1", config=config)
     assert result.returncode != 0
-    assert "config key 'training.architecture': 'vgg' is not one of ['reference']" in (
+    assert "config key 'training.architecture': 'vgg' is not one of ['compact', 'reference']" in (
         result.stderr + result.stdout
     )
     assert not (tmp_path / "results").exists()

@@ -24,7 +24,15 @@ def reference_cnn(height: int, width: int, n_classes: int) -> keras.Model:
     return keras.Model(inputs, outputs, name="reference_cnn")
 
 
-ARCHITECTURES = {"reference": reference_cnn}
+def _compact(height: int, width: int, n_classes: int) -> keras.Model:
+    from microcnn.architectures import compact_cnn
+
+    return compact_cnn(height, width, n_classes)
+
+
+# "compact" is the default: as accurate as the reference on every style, 50x fewer parameters,
+# faster to train and to run (benchmarks/architectures.py).
+ARCHITECTURES = {"reference": reference_cnn, "compact": _compact}
 
 
 def build(architecture: str, height: int, width: int, n_classes: int) -> keras.Model:

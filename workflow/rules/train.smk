@@ -3,7 +3,7 @@ rule train:
     input:
         train="results/split/train.csv",
         images=all_images(),
-        code=code("training", "model", "tf_setup"),
+        code=code("training", "model", "architectures", "tf_setup"),
     output:
         model="results/model/model.keras",
         metadata="results/model/model.json",
