@@ -1,12 +1,17 @@
 """Snakemake entry point: train the CNN."""
 
+import dataclasses
+
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
     from microcnn.training import TrainingSettings, train
 
-    settings = TrainingSettings.from_config(smk.params.training)
+    # TensorFlow uses the cores the job was given (a cluster profile may raise them).
+    settings = dataclasses.replace(
+        TrainingSettings.from_config(smk.params.training), threads=smk.threads
+    )
     train(
         smk.input.train,
         smk.params.classes,

@@ -1,5 +1,6 @@
 """Configuration checks and helper functions shared by the rule files."""
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -66,3 +67,54 @@ def all_batches(pattern, styles=()):
 def all_images():
     """The image folders of every style, class and batch."""
     return all_batches("results/images/{style}/{cls}/batch-{batch}", STYLES)
+
+
+# Resources, from the benchmark files of a default run on 2 cores (results/benchmarks/):
+# peak memory plus headroom, and run time per image times 3 for slower nodes.
+# generate: 171 MB, 4.4 s per 50 images (fast; MicroStructPy's path is about 10x slower);
+# render: 180 MB, 7.1 s per 50 images; measure: 213 MB, 9.8 s per 300 images;
+# train: 2.2 GB and 87 s for 2,616 cached images (8 epochs); predict: 0.9 GB, 6.8 s.
+SECONDS_PER_IMAGE = {"generate": 0.1, "render": 0.15, "measure": 0.05}
+if config["generation"]["generator"] == "microstructpy":
+    SECONDS_PER_IMAGE["generate"] = 1.0
+
+
+def runtime_minutes(seconds):
+    return max(5, math.ceil(3 * seconds / 60))
+
+
+def batch_runtime(rule_name):
+    """Minutes for one batch job of `rule_name`."""
+    per_image = SECONDS_PER_IMAGE[rule_name]
+    return lambda wc: runtime_minutes(per_image * config["generation"]["batch_size"])
+
+
+def measure_runtime(wildcards):
+    return runtime_minutes(
+        SECONDS_PER_IMAGE["measure"] * config["classes"][wildcards.cls]["count"]
+    )
+
+
+def n_images(share, styles):
+    """Images of the train (share=train) or test (share=test) manifest."""
+    split = config["split"]
+    total = sum(c["count"] for c in config["classes"].values())
+    return math.ceil(total * split[share] / (split["train"] + split["test"])) * len(
+        styles
+    )
+
+
+def train_mem_mb(wildcards):
+    # Decoded images are cached in memory (0.37 MB each at 432x288) up to 4 GiB.
+    cached = min(n_images("train", TRAIN_STYLES) * 0.375, 4096)
+    return math.ceil(1500 + 1.2 * cached)
+
+
+def train_runtime(wildcards):
+    # 4.2 ms per image and epoch on 2 cores with the compact network.
+    images = n_images("train", TRAIN_STYLES) * config["training"]["epochs"]
+    return max(15, runtime_minutes(0.005 * images))
+
+
+def predict_runtime(wildcards):
+    return runtime_minutes(0.02 * n_images("test", STYLES))

@@ -17,8 +17,8 @@ rule measure:
         "../../envs/learning.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=30,
+        mem_mb=500,
+        runtime=measure_runtime,
     params:
         image={k: v for k, v in config["image"].items() if k != "styles"},
         domain_mm=config["measurement"]["domain_mm"],

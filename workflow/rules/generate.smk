@@ -20,8 +20,8 @@ rule generate:
         "../../envs/geometry.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=30,
+        mem_mb=lambda wc: 300 + config["generation"]["batch_size"],
+        runtime=batch_runtime("generate"),
     params:
         spec=lambda wc: config["classes"][wc.cls],
         indices=batch_indices,

@@ -27,7 +27,7 @@ rule predict:
         "../../envs/learning.yaml"
     threads: config["training"]["threads"]
     resources:
-        mem_mb=3000,
-        runtime=30,
+        mem_mb=1500,
+        runtime=predict_runtime,
     script:
         "../../scripts/predict.py"

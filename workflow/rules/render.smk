@@ -13,8 +13,8 @@ rule render:
         "../../envs/geometry.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=30,
+        mem_mb=500,
+        runtime=batch_runtime("render"),
     params:
         image={k: v for k, v in config["image"].items() if k != "styles"},
         seed=config["seed"],

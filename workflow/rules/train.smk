@@ -16,8 +16,8 @@ rule train:
         "../../envs/learning.yaml"
     threads: config["training"]["threads"]
     resources:
-        mem_mb=6000,
-        runtime=120,
+        mem_mb=train_mem_mb,
+        runtime=train_runtime,
     params:
         classes=CLASSES,
         height=config["image"]["height"],
