@@ -11,6 +11,7 @@ from scipy.spatial.distance import cdist
 
 from microcnn import fast_positioning
 from microcnn.fast_positioning import position_seeds
+from microcnn.laguerre import rectangle_limits
 
 LOGNORMAL_FEW = scipy.stats.lognorm(s=0.25, scale=0.2)  # about 30 seeds in the unit square
 LOGNORMAL_MANY = scipy.stats.lognorm(s=0.25, scale=0.05)  # about 450 seeds
@@ -138,7 +139,7 @@ def test_raster_marks_only_sure_failures(domain):
     cens, rads = _circles(seeds)
     r = float(rads.min())
     rtol = calc_rtol(seeds)
-    box = fast_positioning._sample_box(domain)
+    box = rectangle_limits(domain, "sample_limits")
     zs = np.append(cens[:, 0] + 1j * cens[:, 1], complex(1e30, 1e30))
     rs = np.append(rads, 0.0)
     order = np.arange(len(rads))
@@ -160,7 +161,7 @@ def test_cell_list_finds_every_blocking_seed(domain):
     cens, rads = _circles(seeds)
     rtol = calc_rtol(seeds)
     n = len(rads)
-    box = fast_positioning._sample_box(domain)
+    box = rectangle_limits(domain, "sample_limits")
     size = rads.max() * (2 - rtol)
     cells = fast_positioning._CellList(box, size, n)
     for k in range(n):

@@ -12,13 +12,13 @@ import csv
 import io
 import json
 import math
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from microcnn.atomic import write_csv, write_text
 from microcnn.grainsize import measure_image
 from microcnn.predict import Prediction, write_predictions
 from microcnn.render import STYLES, ImageSettings, Renderer
@@ -67,14 +67,7 @@ def measure_batch(
                 "g_intercept": f"{m.g_intercept:.3f}",
             }
         )
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=MEASUREMENT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, out_path)
+    write_csv(out_path, MEASUREMENT_FIELDS, rows)
 
 
 def read_measurements(files: Sequence[str | Path]) -> dict[str, float]:
@@ -134,8 +127,7 @@ def run_baseline(
     ]
     buffer = io.StringIO()
     write_predictions(buffer, predictions, class_names, {r.path: r for r in test})
-    Path(predictions_path).parent.mkdir(parents=True, exist_ok=True)
-    Path(predictions_path).write_text(buffer.getvalue(), encoding="utf-8")
+    write_text(predictions_path, buffer.getvalue())
     summary = {
         "feature": "log10(mean grain area, planimetric, domain units)",
         "class_names": list(class_names),
@@ -145,4 +137,4 @@ def run_baseline(
         ),
         "threshold": thresholds(model, class_names),
     }
-    Path(model_path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_text(model_path, json.dumps(summary, indent=2) + "\n")

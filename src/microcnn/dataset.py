@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Sequence
 from pathlib import Path
+
+from microcnn.atomic import write_csv
 
 
 def merge_records(
@@ -22,12 +23,5 @@ def merge_records(
             for row in reader:
                 diameter = float(row["mean_equivalent_diameter"]) * pixels_per_unit
                 rows.append({**row, "mean_equivalent_diameter_px": f"{diameter:.3f}"})
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, out_path)
+    write_csv(out_path, header, rows)
     return len(rows)

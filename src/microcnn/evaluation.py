@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,8 @@ from sklearn.metrics import (
     roc_auc_score,
     roc_curve,
 )
+
+from microcnn.atomic import write_csv, write_text
 
 ALL_STYLES = "all"
 
@@ -116,15 +117,10 @@ def _fmt(value: float | str) -> str:
 
 def write_tables(rows: Sequence[Mapping[str, float | str]], csv_path: Path, md_path: Path) -> None:
     fields = list(rows[0])
-    tmp = csv_path.with_name(csv_path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: _fmt(v) for k, v in row.items()} for row in rows)
-    os.replace(tmp, csv_path)
+    write_csv(csv_path, fields, ({k: _fmt(v) for k, v in row.items()} for row in rows))
     lines = ["| " + " | ".join(fields) + " |", "|" + " --- |" * len(fields)]
     lines += ["| " + " | ".join(_fmt(row[f]) for f in fields) + " |" for row in rows]
-    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(md_path, "\n".join(lines) + "\n")
 
 
 def _figure(width: float, height: float) -> Figure:

@@ -27,6 +27,8 @@ import numpy as np
 from microstructpy.seeding import SeedList
 from microstructpy.seeding.seedlist import calc_rtol
 
+from microcnn.laguerre import rectangle_limits
+
 __all__ = ["position_seeds"]
 
 # Coordinate of the sentinel seed that pads the cell list: out of reach of every candidate.
@@ -49,22 +51,6 @@ _MAX_PIXELS = 1 << 22
 # A pixel is marked only when it is inside the exclusion disc by this relative margin, so
 # that rounding can never mark a pixel holding a candidate that would clear.
 _MARK_MARGIN = 1e-9
-
-
-def _sample_box(domain: Any) -> tuple[float, float, float, float]:
-    """Sampling limits (x0, x1, y0, y1) of an axis-aligned rectangular domain."""
-    if getattr(domain, "n_dim", 2) != 2:
-        raise ValueError("only 2D domains are supported")
-    matrix = getattr(domain, "matrix", None)
-    if matrix is not None and not np.allclose(matrix, np.eye(2)):
-        raise ValueError("only axis-aligned rectangular domains are supported")
-    # MicroStructPy samples within `sample_limits`, which keeps centres a hair inside the
-    # domain (voro++ needs the particles inside its box).
-    lims = getattr(domain, "sample_limits", None)
-    if lims is None:
-        lims = domain.limits
-    (x0, x1), (y0, y1) = np.asarray(lims, dtype=float)
-    return float(x0), float(x1), float(y0), float(y1)
 
 
 def _radius(seed: Any) -> float:
@@ -272,7 +258,9 @@ def position_seeds(
     n = len(seeds)
     if n == 0:
         return 0
-    box = _sample_box(domain)
+    # MicroStructPy samples within `sample_limits`, which keeps centres a hair inside the
+    # domain (voro++ needs the particles inside its box).
+    box = rectangle_limits(domain, "sample_limits")
     x0, x1, y0, y1 = box
     span = np.array([x1 - x0, y1 - y0])
     origin = np.array([x0, y0])

@@ -4,9 +4,7 @@ the unit square and tessellated into a Laguerre (power) diagram."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import math
-import os
 import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
@@ -19,6 +17,7 @@ import numpy as np
 import scipy.stats
 
 from microcnn import seeding
+from microcnn.atomic import write_csv
 from microcnn.mesh_io import save_meshes
 
 # Retries with a derived seed when MicroStructPy's tessellation fails on a seed set
@@ -223,15 +222,7 @@ def generate_one(
 
 def write_records(path: str | Path, records: Sequence[ImageRecord]) -> None:
     """CSV of image records, written atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=RECORD_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(record.row())
-    os.replace(tmp, path)
+    write_csv(path, RECORD_FIELDS, (record.row() for record in records))
 
 
 def generate_batch(

@@ -33,14 +33,18 @@ _MERGE_TOL = 1e-13
 _SNAP_TOL = 1e-12
 
 
-def _box(domain: Any) -> tuple[float, float, float, float]:
-    """Limits (x0, x1, y0, y1) of an axis-aligned rectangular domain."""
+def rectangle_limits(domain: Any, which: str = "limits") -> tuple[float, float, float, float]:
+    """Limits (x0, x1, y0, y1) of an axis-aligned 2D rectangular domain: its `limits`, or the
+    attribute named by `which` (e.g. "sample_limits"); ValueError for any other domain."""
     if getattr(domain, "n_dim", 2) != 2:
         raise ValueError("only 2D domains are supported")
     matrix = getattr(domain, "matrix", None)
     if matrix is not None and not np.allclose(matrix, np.eye(2)):
         raise ValueError("only axis-aligned rectangular domains are supported")
-    (x0, x1), (y0, y1) = np.asarray(domain.limits, dtype=float)
+    lims = getattr(domain, which, None)
+    if lims is None:
+        lims = domain.limits
+    (x0, x1), (y0, y1) = np.asarray(lims, dtype=float)
     return float(x0), float(x1), float(y0), float(y1)
 
 
@@ -297,7 +301,7 @@ def laguerre_polymesh(seeds: SeedList, domain: Any) -> PolyMesh:
     Returns:
         The polygon mesh.
     """
-    box = _box(domain)
+    box = rectangle_limits(domain)
     circles = _circles(seeds)
     x0, x1, y0, y1 = box
     # The same selection as from_seeds: centres within the (closed) domain.

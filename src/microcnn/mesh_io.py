@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from microstructpy.meshing import PolyMesh
+
+from microcnn.atomic import replacing
 
 
 def _ragged(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -29,18 +29,8 @@ def save_meshes(path: str | Path, indices: list[int], meshes: list[PolyMesh]) ->
         arrays[f"{k}/phase_numbers"] = np.asarray(mesh.phase_numbers, dtype=np.int64)
         arrays[f"{k}/facet_neighbors"] = np.asarray(mesh.facet_neighbors, dtype=np.int64)
         arrays[f"{k}/volumes"] = np.asarray(mesh.volumes, dtype=np.float64)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write next to the target and rename, so an interrupted job never leaves half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-    os.close(fd)
-    try:
-        with open(tmp, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with replacing(path) as tmp, open(tmp, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
 
 
 def load_meshes(path: str | Path) -> list[tuple[int, PolyMesh]]:

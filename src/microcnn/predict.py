@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from microcnn.atomic import write_text
 from microcnn.images import ImageError, load_image
 from microcnn.split import ManifestRow, read_manifest
 
@@ -146,14 +146,6 @@ def metrics(
     return result
 
 
-def _write_text_atomic(path: str | Path, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def evaluate_manifest(
     model_path: str | Path,
     manifest: str | Path,
@@ -179,7 +171,7 @@ def evaluate_manifest(
         raise RuntimeError("unreadable test images:\n" + "\n".join(failures))
     buffer = io.StringIO()
     write_predictions(buffer, predictions, classifier.class_names, truth)
-    _write_text_atomic(predictions_path, buffer.getvalue())
+    write_text(predictions_path, buffer.getvalue())
     result = metrics(predictions, truth, classifier.class_names)
-    _write_text_atomic(metrics_path, json.dumps(result, indent=2) + "\n")
+    write_text(metrics_path, json.dumps(result, indent=2) + "\n")
     return result

@@ -9,8 +9,6 @@ width, noise and blur, and whether the tessellation fills the frame.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +19,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from microstructpy.meshing import PolyMesh
-from microstructpy.meshing.polymesh import kp_loop
 from PIL import Image
+
+from microcnn.atomic import write_bytes
 
 DPI = 100
 BOUNDARY_COLOR = "k"
@@ -79,9 +78,31 @@ class ImageSettings:
 
 
 def cell_polygons(mesh: PolyMesh) -> list[np.ndarray]:
-    """Each grain's outline as an (n, 2) array of vertices, in region order."""
-    points = np.asarray(mesh.points)
-    return [points[kp_loop([mesh.facets[f] for f in region])] for region in mesh.regions]
+    """Each grain's outline as an (n, 2) array of vertices, in region order.
+
+    The cells of a Laguerre tessellation clipped to a rectangle are convex, so each cell's
+    vertices are put in order by their angle around the cell's vertex centroid, for all cells
+    at once. This replaces MicroStructPy's `kp_loop` (chaining the facets of one cell at a
+    time), which took 22 ms of a 70 ms 500-grain image; the pixels are the same (tested).
+    """
+    points = np.asarray(mesh.points, dtype=float)
+    facets = np.asarray(mesh.facets, dtype=np.int64)
+    lengths = np.fromiter((len(r) for r in mesh.regions), dtype=np.int64, count=len(mesh.regions))
+    flat = np.fromiter(
+        (f for r in mesh.regions for f in r), dtype=np.int64, count=int(lengths.sum())
+    )
+    region_of_facet = np.repeat(np.arange(len(lengths)), lengths)
+    # Every facet gives its two end points to its region; keep each (region, point) once.
+    key = np.repeat(region_of_facet, 2) * len(points) + facets[flat].ravel()
+    key = np.unique(key)
+    region, point = np.divmod(key, len(points))
+    xy = points[point]
+    counts = np.bincount(region, minlength=len(lengths))
+    cx = np.bincount(region, xy[:, 0], len(lengths)) / counts
+    cy = np.bincount(region, xy[:, 1], len(lengths)) / counts
+    angle = np.arctan2(xy[:, 1] - cy[region], xy[:, 0] - cx[region])
+    order = np.lexsort((angle, region))
+    return np.split(xy[order], np.cumsum(counts)[:-1])
 
 
 class Renderer:
@@ -161,21 +182,6 @@ def encode_png(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write bytes to `path` through a temporary file, so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def image_name(class_name: str, index: int) -> str:
     return f"{class_name}-{index:05d}.png"
 
@@ -198,6 +204,6 @@ def render_batch(
     for index, mesh in meshes:
         path = out_dir / image_name(class_name, index)
         seed = derive_seed(global_seed, "render", style.name, class_name, index)
-        write_atomic(path, encode_png(renderer.render(mesh, seed)))
+        write_bytes(path, encode_png(renderer.render(mesh, seed)))
         written.append(path)
     return written

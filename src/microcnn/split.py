@@ -7,12 +7,12 @@ that no test microstructure is seen during training in any style.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from microcnn import seeding
+from microcnn.atomic import write_csv
 
 MANIFEST_FIELDS = ["path", "label", "style"]
 
@@ -51,14 +51,7 @@ def split_class(
 
 
 def write_manifest(path: str | Path, rows: Iterable[ManifestRow]) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(MANIFEST_FIELDS)
-        writer.writerows(rows)
-    os.replace(tmp, path)
+    write_csv(path, MANIFEST_FIELDS, rows)
 
 
 def read_manifest(path: str | Path) -> list[ManifestRow]:

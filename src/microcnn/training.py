@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from microcnn import seeding, tf_setup
+from microcnn.atomic import replacing, write_csv, write_text
 from microcnn.model import build
 from microcnn.split import ManifestRow, microstructure_id, read_manifest
 
@@ -119,13 +118,11 @@ def make_dataset(
 
 def write_history(path: str | Path, history: dict[str, list[float]]) -> None:
     keys = sorted(history)
-    tmp = Path(str(path) + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["epoch", *keys])
-        for epoch in range(len(history[keys[0]])):
-            writer.writerow([epoch + 1, *(f"{history[k][epoch]:.6f}" for k in keys)])
-    os.replace(tmp, path)
+    rows = (
+        [epoch + 1, *(f"{history[k][epoch]:.6f}" for k in keys)]
+        for epoch in range(len(history[keys[0]]))
+    )
+    write_csv(path, ["epoch", *keys], rows)
 
 
 def metadata_path(model_path: str | Path) -> Path:
@@ -174,13 +171,8 @@ def train(
         train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=[stopper], verbose=2
     ).history
 
-    model_path = Path(model_path)
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    # Keras insists on the .keras suffix; save beside the target and rename, so an interrupted
-    # job never leaves a model that looks finished.
-    partial = model_path.with_name(f".partial-{model_path.name}")
-    model.save(partial)
-    os.replace(partial, model_path)
+    with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
+        model.save(partial)
     val_losses = history["val_loss"]
     metadata = {
         "class_names": list(class_names),
@@ -195,8 +187,6 @@ def train(
         "validation_images": len(val_rows),
         "train_styles": sorted({r.style for r in train_rows}),
     }
-    meta_tmp = metadata_path(model_path).with_suffix(".json.tmp")
-    meta_tmp.write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    os.replace(meta_tmp, metadata_path(model_path))
+    write_text(metadata_path(model_path), json.dumps(metadata, indent=2) + "\n")
     write_history(history_path, history)
     return metadata
