@@ -3,12 +3,12 @@
 MicroStructPy path: ``SeedList.from_info`` (through ``microcnn.generate.make_seeds``),
 ``SeedList.position``, ``PolyMesh.from_seeds``. Fast path: ``microcnn.fast_seeds.sample_seeds``,
 ``microcnn.fast_positioning.position_seeds``, ``microcnn.laguerre.laguerre_polymesh``. Both then
-draw with the project's Renderer (reference style), encode with ``encode_png`` and write the file
-with ``write_atomic`` into a temporary directory. Both run in one process, pinned to one core,
-on the same per-image seeds, at about 30, 130, 500 and 1,400 grains, for log-normal diameters
-(sigma 0.25, the default config's classes) and for equal diameters. At about 500 grains a
-two-sample KS test compares the pooled cell areas (each normalised by its image's mean cell
-area) of the two paths.
+draw with the project's Renderer (reference style), encode with ``encode_png`` and write the
+file with ``microcnn.atomic.write_bytes`` into a temporary directory. Both run in one process,
+pinned to one core, on the same per-image seeds, at about 30, 130, 500 and 1,400 grains, for
+log-normal diameters (sigma 0.25, the default config's classes) and for equal diameters. At
+about 500 grains a two-sample KS test compares the pooled cell areas (each normalised by its
+image's mean cell area) of the two paths.
 
 Run: python benchmarks/generation.py [--quick] [--out tables.md]
 """
@@ -32,11 +32,12 @@ import numpy as np
 import scipy.stats
 
 from microcnn import seeding
+from microcnn.atomic import write_bytes
 from microcnn.fast_positioning import position_seeds
 from microcnn.fast_seeds import sample_seeds
 from microcnn.generate import ClassSpec, domain, make_seeds
 from microcnn.laguerre import laguerre_polymesh
-from microcnn.render import STYLES, ImageSettings, Renderer, encode_png, write_atomic
+from microcnn.render import STYLES, ImageSettings, Renderer, encode_png
 
 BENCH_SEED = 2024
 GRAIN_COUNTS = (30, 130, 500, 1400)
@@ -78,7 +79,7 @@ def mean_diameter_for(grains: int, spread: float) -> float:
 
 
 def _draw(renderer: Renderer, mesh: msp.meshing.PolyMesh, seed: int, path: Path) -> None:
-    write_atomic(path, encode_png(renderer.render(mesh, seed)))
+    write_bytes(path, encode_png(renderer.render(mesh, seed)))
 
 
 def run_msp(
@@ -87,7 +88,7 @@ def run_msp(
     """MicroStructPy's seeds, positioning and tessellation, then the project's drawing."""
     spec = ClassSpec("benchmark", 1, (d, d), spread)  # uniform(d, d) draws d itself
     t0 = time.perf_counter()
-    seeds, _, rng = make_seeds(spec, seed)
+    seeds, _, rng = make_seeds(spec, seed, "microstructpy")
     t1 = time.perf_counter()
     seeds.position(domain(), rng_seed=int(rng.integers(0, 2**31 - 1)), rtol="fit")
     t2 = time.perf_counter()
