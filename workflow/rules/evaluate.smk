@@ -6,7 +6,7 @@ rule measure:
             f"results/images/{wc.style}/{wc.cls}/batch-{b:04d}"
             for b in batches(wc.cls)
         ],
-        code=code("grainsize", "baseline"),
+        code=code("grainsize", "baseline", "render"),
     output:
         measurements="results/grainsize/{style}/{cls}.csv",
     log:

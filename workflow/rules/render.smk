@@ -2,7 +2,7 @@ rule render:
     """One PNG per microstructure of a batch, in one rendering style."""
     input:
         meshes="results/meshes/{cls}/batch-{batch}.npz",
-        code=code("render", "mesh_io"),
+        code=code("render", "mesh_io", "seeding"),
     output:
         images=directory("results/images/{style}/{cls}/batch-{batch}"),
     log:

@@ -4,7 +4,7 @@ rule split:
     """
     input:
         images=all_images(),
-        code=code("split", "workflow_io"),
+        code=code("split", "seeding", "workflow_io"),
     output:
         train="results/split/train.csv",
         test="results/split/test.csv",
