@@ -34,6 +34,14 @@ def coarse_spec():
     return ClassSpec("coarse", 4, (0.2, 0.34), 0.25)
 
 
+@pytest.fixture(scope="module")
+def seeded_tensorflow() -> None:
+    """TensorFlow on 2 threads, seeded, with deterministic ops (as training runs it)."""
+    from microcnn import tf_setup
+
+    tf_setup.configure(2, seed=0)
+
+
 @pytest.fixture(scope="session")
 def saved_model(tmp_path_factory) -> Path:
     """An untrained reference model saved as the workflow saves it, with its metadata."""

@@ -3,13 +3,9 @@
 import numpy as np
 import pytest
 
-from microcnn import tf_setup
 from microcnn.model import build, reference_cnn
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _tf():
-    tf_setup.configure(2, seed=0)
+pytestmark = pytest.mark.usefixtures("seeded_tensorflow")
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

@@ -114,10 +114,11 @@ def confusion(
     true_labels: Sequence[str], predicted: Sequence[str], class_names: Sequence[str]
 ) -> dict[str, Any]:
     """Accuracy and the confusion matrix (rows: true class, columns: predicted class)."""
-    index = {c: i for i, c in enumerate(class_names)}
-    matrix = np.zeros((len(class_names), len(class_names)), dtype=int)
-    for t, p in zip(true_labels, predicted, strict=True):
-        matrix[index[t], index[p]] += 1
+    # The same scikit-learn function the evaluation stage uses; imported here only, since the
+    # `microcnn predict` command never scores.
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(list(true_labels), list(predicted), labels=list(class_names))
     n = int(matrix.sum())
     return {
         "n_images": n,

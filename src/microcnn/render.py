@@ -68,9 +68,6 @@ class ImageSettings:
     def from_config(cls, image: dict[str, Any]) -> ImageSettings:
         return cls(int(image["width"]), int(image["height"]), float(image["domain_fraction"]))
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"width": self.width, "height": self.height, "domain_fraction": self.domain_fraction}
-
     @property
     def domain_pixels(self) -> float:
         """Side of the drawn unit square in pixels."""
