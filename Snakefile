@@ -8,6 +8,9 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 
 
@@ -40,12 +43,12 @@ include: "workflow/rules/evaluate.smk"
 rule all:
     default_target: True
     input:
-        "results/dataset/records.csv",
-        "results/dataset/grain_areas.png",
-        "results/model/model.keras",
-        "results/plots/loss.png",
-        "results/model/diagram.png",
-        "results/plots/samples.png",
-        "results/predictions/test.csv",
-        "results/predictions/metrics.json",
-        "results/evaluation/summary.csv",
+        rules.records.output.records,
+        rules.plot_dataset.output.areas,
+        rules.train.output.model,
+        rules.plot_loss.output.plot,
+        rules.describe_model.output.diagram,
+        rules.plot_samples.output.plot,
+        rules.predict.output.predictions,
+        rules.predict.output.metrics,
+        rules.evaluate.output.summary,

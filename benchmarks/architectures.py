@@ -1,8 +1,8 @@
 """Reference vs compact CNN: parameters, training and inference speed, accuracy per style.
 
 Every architecture trains from the same seed on the same manifests, through the project's
-``make_dataset`` (shuffling and augmentation as in ``microcnn.training.train``), for a fixed
-number of epochs with the final weights kept (no early stopping), on 2 threads at batch 32.
+``make_dataset`` (shuffling and augmentation as in ``microcnn.learning.training.train``), for a
+fixed number of epochs with the final weights kept (no early stopping), on 2 threads at batch 32.
 Training speed is the training images divided by the median time of the training part of
 epochs 2..N (the first epoch also decodes and caches the PNGs; validation is not counted).
 Inference speed is the median of three passes of ``predict_on_batch`` over the decoded test
@@ -27,17 +27,13 @@ import keras
 import numpy as np
 from PIL import Image
 
-from microcnn import seeding, tf_setup
-from microcnn.architectures import compact_cnn
-from microcnn.model import ARCHITECTURES
-from microcnn.split import ManifestRow, microstructure_id, read_manifest
-from microcnn.training import TrainingSettings, make_dataset, validation_split
+from microcnn import rng as seeding
+from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
+from microcnn.learning import tf_setup
+from microcnn.learning.architectures import ARCHITECTURES
+from microcnn.learning.training import TrainingSettings, make_dataset, validation_split
 
-# Works before and after "compact" is registered in microcnn.model.
-CANDIDATES: dict[str, Callable[[int, int, int], keras.Model]] = {
-    **ARCHITECTURES,
-    "compact": compact_cnn,
-}
+CANDIDATES: dict[str, Callable[[int, int, int], keras.Model]] = dict(ARCHITECTURES)
 DEFAULT_SEED = 42
 INFER_BATCH = 64
 INFER_PASSES = 3
@@ -80,7 +76,9 @@ def subsample(rows: Sequence[ManifestRow], n_images: int, seed: int) -> list[Man
     keep: set[str] = set()
     for label in labels:
         ids = sorted({microstructure_id(r.path) for r in rows if r.label == label})
-        order = seeding.rng(seeding.derive_seed(seed, "benchmark", label)).permutation(len(ids))
+        order = seeding.random_generator(seeding.derive_seed(seed, "benchmark", label)).permutation(
+            len(ids)
+        )
         keep |= {ids[i] for i in order[:per_label]}
     return [r for r in rows if microstructure_id(r.path) in keep]
 

@@ -1,14 +1,15 @@
 """Per-image time of a whole microstructure image, seeds to written PNG, two generators.
 
-MicroStructPy path: ``SeedList.from_info`` (through ``microcnn.generate.make_seeds``),
-``SeedList.position``, ``PolyMesh.from_seeds``. Fast path: ``microcnn.fast_seeds.sample_seeds``,
-``microcnn.fast_positioning.position_seeds``, ``microcnn.laguerre.laguerre_polymesh``. Both then
-draw with the project's Renderer (reference style), encode with ``encode_png`` and write the
-file with ``microcnn.atomic.write_bytes`` into a temporary directory. Both run in one process,
-pinned to one core, on the same per-image seeds, at about 30, 130, 500 and 1,400 grains, for
-log-normal diameters (sigma 0.25, the default config's classes) and for equal diameters. At
-about 500 grains a two-sample KS test compares the pooled cell areas (each normalised by its
-image's mean cell area) of the two paths.
+MicroStructPy path: ``SeedList.from_info`` (through ``microcnn.geometry.generate.make_seeds``),
+``SeedList.position``, ``PolyMesh.from_seeds``. Fast path:
+``microcnn.geometry.seeds.sample_seeds``, ``microcnn.geometry.positioning.position_seeds``,
+``microcnn.geometry.laguerre.laguerre_polymesh``. Both then draw with the project's Renderer
+(reference style), encode with ``encode_png`` and write the file with
+``microcnn.atomic.write_bytes`` into a temporary directory. Both run in one process, pinned to
+one core, on the same per-image seeds, at about 30, 130, 500 and 1,400 grains, for log-normal
+diameters (sigma 0.25, the default config's classes) and for equal diameters. At about 500
+grains a two-sample KS test compares the pooled cell areas (each normalised by its image's mean
+cell area) of the two paths.
 
 Run: python benchmarks/generation.py [--quick] [--out tables.md]
 """
@@ -31,13 +32,13 @@ import microstructpy as msp
 import numpy as np
 import scipy.stats
 
-from microcnn import seeding
+from microcnn import rng as seeding
 from microcnn.atomic import write_bytes
-from microcnn.fast_positioning import position_seeds
-from microcnn.fast_seeds import sample_seeds
-from microcnn.generate import ClassSpec, domain, make_seeds
-from microcnn.laguerre import laguerre_polymesh
-from microcnn.render import STYLES, ImageSettings, Renderer, encode_png
+from microcnn.geometry.generate import ClassSpec, domain, make_seeds
+from microcnn.geometry.laguerre import laguerre_polymesh
+from microcnn.geometry.positioning import position_seeds
+from microcnn.geometry.seeds import sample_seeds
+from microcnn.imaging.render import STYLES, ImageSettings, Renderer, encode_png
 
 BENCH_SEED = 2024
 GRAIN_COUNTS = (30, 130, 500, 1400)
@@ -104,7 +105,7 @@ def run_fast(
 ) -> tuple[Stages, msp.meshing.PolyMesh]:
     """Vectorised seeds, positioning and tessellation, then the same drawing."""
     t0 = time.perf_counter()
-    rng = seeding.rng(seed)
+    rng = seeding.random_generator(seed)
     seeds = sample_seeds(d, spread, domain().area, rng)
     t1 = time.perf_counter()
     position_seeds(seeds, domain(), rng, rtol="fit")

@@ -1,7 +1,8 @@
 """Per-image time of seed positioning and Laguerre tessellation at about 500 grains.
 
 Compares MicroStructPy (``SeedList.position`` + ``PolyMesh.from_seeds``) with
-``microcnn.fast_positioning.position_seeds`` + ``microcnn.laguerre.laguerre_polymesh`` on the
+``microcnn.geometry.positioning.position_seeds`` +
+``microcnn.geometry.laguerre.laguerre_polymesh`` on the
 same seed lists, in one process pinned to one core, and tests with a two-sample KS test that
 the pooled cell areas of both come from the same distribution.
 
@@ -21,8 +22,8 @@ import microstructpy as msp
 import numpy as np
 import scipy.stats
 
-from microcnn.fast_positioning import position_seeds
-from microcnn.laguerre import laguerre_polymesh
+from microcnn.geometry.laguerre import laguerre_polymesh
+from microcnn.geometry.positioning import position_seeds
 
 DISTRIBUTIONS = {
     "lognormal s=0.25": scipy.stats.lognorm(s=0.25, scale=0.05),

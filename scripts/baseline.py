@@ -1,6 +1,6 @@
 """Snakemake entry point: fit the grain-size threshold on the training images, predict the test."""
 
-from microcnn.baseline import run_baseline
+from microcnn.measurement.baseline import run_baseline
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

@@ -1,6 +1,6 @@
 """Snakemake entry point: generate one batch of microstructures of one class."""
 
-from microcnn.generate import ClassSpec, GenerationSettings, generate_batch
+from microcnn.geometry.generate import ClassSpec, GenerationSettings, generate_batch
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

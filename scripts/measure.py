@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from microcnn.baseline import measure_batch
-from microcnn.render import ImageSettings
+from microcnn.imaging.render import ImageSettings
+from microcnn.measurement.measure import measure_batch
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

@@ -1,12 +1,10 @@
 """Snakemake entry point: grain-size histograms of the dataset."""
 
-from pathlib import Path
-
-from microcnn.dataset_plots import plot_dataset
-from microcnn.render import ImageSettings
+from microcnn.data.plots import plot_dataset
+from microcnn.imaging.render import ImageSettings
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
     settings = ImageSettings.from_config(smk.params.image)
-    plot_dataset(smk.input.records, Path(smk.output.areas).parent, settings.domain_pixels)
+    plot_dataset(smk.input.records, smk.output.areas, smk.output.counts, settings.domain_pixels)

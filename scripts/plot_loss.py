@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from microcnn.plots import plot_history
+from microcnn.learning.history import plot_history
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

@@ -1,6 +1,6 @@
 """Snakemake entry point: a grid of sample images per class and style."""
 
-from microcnn.plots import plot_samples
+from microcnn.imaging.samples import plot_samples
 from microcnn.workflow_io import group_images, log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

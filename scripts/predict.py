@@ -4,7 +4,7 @@ from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
-    from microcnn.predict import evaluate_manifest
+    from microcnn.learning.predict import evaluate_manifest
 
     evaluate_manifest(
         smk.input.model,

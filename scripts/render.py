@@ -1,7 +1,7 @@
 """Snakemake entry point: render one batch of microstructures in one style."""
 
-from microcnn.mesh_io import load_meshes
-from microcnn.render import STYLES, ImageSettings, render_batch
+from microcnn.geometry.mesh_io import load_meshes
+from microcnn.imaging.render import STYLES, ImageSettings, render_batch
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

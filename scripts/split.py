@@ -1,6 +1,6 @@
 """Snakemake entry point: split the microstructures train:test per class."""
 
-from microcnn.split import split_dataset
+from microcnn.data.split import split_dataset
 from microcnn.workflow_io import group_images, log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

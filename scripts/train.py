@@ -6,7 +6,7 @@ from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
-    from microcnn.training import TrainingSettings, train
+    from microcnn.learning.training import TrainingSettings, train
 
     # TensorFlow uses the cores the job was given (a cluster profile may raise them).
     settings = dataclasses.replace(

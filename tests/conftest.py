@@ -1,18 +1,15 @@
-"""Shared fixtures: small meshes, a saved (untrained) model, the repository root."""
+"""Shared fixtures: class specs, a saved (untrained) model, users' image files, the tiny run."""
 
 from __future__ import annotations
 
-import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
-import yaml
+from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+from .helpers import REPO, snakemake
 
 
 @pytest.fixture(scope="session")
@@ -22,14 +19,14 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def fine_spec():
-    from microcnn.generate import ClassSpec
+    from microcnn.geometry.generate import ClassSpec
 
     return ClassSpec("fine", 4, (0.08, 0.11), 0.25)
 
 
 @pytest.fixture(scope="session")
 def coarse_spec():
-    from microcnn.generate import ClassSpec
+    from microcnn.geometry.generate import ClassSpec
 
     return ClassSpec("coarse", 4, (0.2, 0.34), 0.25)
 
@@ -37,7 +34,7 @@ def coarse_spec():
 @pytest.fixture(scope="module")
 def seeded_tensorflow() -> None:
     """TensorFlow on 2 threads, seeded, with deterministic ops (as training runs it)."""
-    from microcnn import tf_setup
+    from microcnn.learning import tf_setup
 
     tf_setup.configure(2, seed=0)
 
@@ -45,8 +42,8 @@ def seeded_tensorflow() -> None:
 @pytest.fixture(scope="session")
 def saved_model(tmp_path_factory) -> Path:
     """An untrained reference model saved as the workflow saves it, with its metadata."""
-    from microcnn import tf_setup
-    from microcnn.model import reference_cnn
+    from microcnn.learning import tf_setup
+    from microcnn.learning.architectures import reference_cnn
 
     tf_setup.configure(2, seed=1)
     path = tmp_path_factory.mktemp("model") / "model.keras"
@@ -56,38 +53,25 @@ def saved_model(tmp_path_factory) -> Path:
     return path
 
 
-TINY = REPO / "tests" / "tiny" / "config.yaml"
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
-
-
-def snakemake(
-    workdir: Path, *args: str, config: Path = TINY, timeout: float = 900
-) -> subprocess.CompletedProcess:
-    """Run the workflow in `workdir` (a subprocess, killed after `timeout` seconds)."""
-    return subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def write_config(path: Path, **changes) -> Path:
-    """The tiny config with dotted keys changed, written to `path`."""
-    config = yaml.safe_load(TINY.read_text())
-    for dotted, value in changes.items():
-        node = config
-        *parents, last = dotted.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-    path.write_text(yaml.safe_dump(config))
-    return path
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
+@pytest.fixture(scope="session")
+def images(tmp_path_factory):
+    """A folder with good and bad files of every kind the command must handle."""
+    root = tmp_path_factory.mktemp("images")
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 255, size=(288, 432, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(root / "good.png")
+    Image.fromarray(np.dstack([rgb, np.full((288, 432), 128, np.uint8)])).save(root / "rgba.png")
+    grey16 = (rng.integers(0, 65535, size=(288, 432))).astype(np.uint16)
+    Image.fromarray(grey16).save(root / "grey16.png")
+    Image.fromarray(rgb[:100, :150]).save(root / "small.png")
+    (root / "nested").mkdir()
+    Image.fromarray(rgb).save(root / "nested" / "deep.jpg")
+    (root / "empty.png").write_bytes(b"")
+    (root / "text.png").write_text("not an image at all\n")
+    data = (root / "good.png").read_bytes()
+    (root / "truncated.png").write_bytes(data[: len(data) // 2])
+    (root / "notes.txt").write_text("ignored when a folder is searched")
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,10 @@ import copy
 import pytest
 import yaml
 
+from microcnn.config import SCHEMA_PATH as SCHEMA
 from microcnn.config import ConfigError, load_config, validate_config
 
-from .conftest import REPO, SCHEMA
+from .helpers import REPO
 
 MINIMAL = {
     "classes": {

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, read_csv, snakemake
+from .helpers import REPO, read_csv, snakemake
 
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
 # What a local single-node cluster without an accounting database needs on top of the profile

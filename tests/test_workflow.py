@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from .conftest import read_csv, snakemake, write_config
+from .helpers import SRC, planned_jobs, read_csv, snakemake, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -123,6 +124,11 @@ def test_report_holds_the_plots_and_tables(tiny_run, tmp_path):
         assert name in html, name
     # The captions are rendered with the config values behind each result.
     assert "Held-out style: None" in html
+    # The front page: what the run made and the headline scores, read from the summary table.
+    assert "What this run made" in html and "reference, micrograph" in html
+    summary = read_csv(tiny_run / "results/evaluation/summary.csv")
+    cnn_all = next(r for r in summary if (r["style"], r["classifier"]) == ("all", "CNN"))
+    assert f"<td>{cnn_all['accuracy']}</td>" in html
 
 
 def test_second_run_has_nothing_to_do(tiny_run):
@@ -139,13 +145,61 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
     assert "results/meshes/fine/batch-0000.npz" in out
     assert "output: results/meshes/coarse/" not in out
     assert "output: results/images/coarse/" not in out
-    stats = out.split("Job stats:")[1].split("total")[0]
-    counts = dict(line.split() for line in stats.splitlines()[3:] if line.strip())
+    counts = planned_jobs(result)
     # The fine batches only: 2 to generate, 2 x 2 styles to render.
-    assert counts["generate"] == "2" and counts["render"] == "4"
+    assert counts["generate"] == 2 and counts["render"] == 4
     for rule in ("split", "train", "plot_loss", "predict", "baseline", "evaluate"):
-        assert counts[rule] == "1"
-    assert counts["measure"] == "2"  # the fine images, in each of the two styles
+        assert counts[rule] == 1
+    assert counts["measure"] == 2  # the fine images, in each of the two styles
+
+
+# What a dry run plans after one package module is edited (tiny config: 2 classes x 2 batches,
+# 2 styles): the stages whose scripts import the module, and every stage downstream of them.
+AFTER_TRAIN = {"train": 1, "plot_loss": 1, "describe_model": 1, "predict": 1, "evaluate": 1}
+EVERYTHING = {
+    "generate": 4,
+    "records": 1,
+    "plot_dataset": 1,
+    "render": 8,
+    "plot_samples": 1,
+    "split": 1,
+    "measure": 4,
+    "baseline": 1,
+    **AFTER_TRAIN,
+}
+RERUN_AFTER_EDIT = {
+    "geometry/laguerre.py": EVERYTHING,
+    "rng.py": EVERYTHING,
+    "imaging/render.py": {k: v for k, v in EVERYTHING.items() if k != "generate"},
+    "imaging/samples.py": {"plot_samples": 1},
+    "data/records.py": {"records": 1, "plot_dataset": 1},
+    "data/plots.py": {"plot_dataset": 1},
+    "data/split.py": {"split": 1, "baseline": 1, **AFTER_TRAIN},
+    "measurement/grainsize.py": {"measure": 4, "baseline": 1, "evaluate": 1},
+    "measurement/baseline.py": {"baseline": 1, "evaluate": 1},
+    "learning/architectures.py": AFTER_TRAIN,
+    "learning/history.py": {"plot_loss": 1},
+    "learning/diagram.py": {"describe_model": 1},
+    "learning/predict.py": {"predict": 1, "evaluate": 1},
+    "imaging/images.py": {"predict": 1, "evaluate": 1},
+    "evaluation/figures.py": {"evaluate": 1},
+    "evaluation/scores.py": {"predict": 1, "evaluate": 1},
+}
+
+
+@pytest.mark.parametrize("module", sorted(RERUN_AFTER_EDIT))
+def test_editing_a_module_reruns_exactly_the_stages_using_it(tiny_run, module):
+    path = SRC / module
+    before, source = path.stat(), path.read_bytes()
+    try:
+        # An edit: new content and a new time (Snakemake ignores a touch that keeps the checksum).
+        path.write_bytes(source + b"\n# edited\n")
+        result = snakemake(tiny_run, "--cores", "2", "--dry-run")
+    finally:
+        path.write_bytes(source)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert planned_jobs(result) == {**RERUN_AFTER_EDIT[module], "all": 1}
 
 
 def test_same_config_same_results_whatever_the_batching(tiny_run, tmp_path):

@@ -54,3 +54,11 @@ def write_csv(
     for row in rows:
         writer.writerow([row[k] for k in header] if isinstance(row, Mapping) else row)
     write_text(path, buffer.getvalue())
+
+
+def save_figure(figure: Any, path: str | Path, **savefig_kwargs: Any) -> None:
+    """A matplotlib figure written atomically as PNG, without a Software tag, so that the same
+    figure gives the same bytes from run to run."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None}, **savefig_kwargs)
+    write_bytes(path, buffer.getvalue())

@@ -6,18 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-DEFAULT_MODEL = "results/model/model.keras"
+from microcnn.learning.model_files import DEFAULT_MODEL
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from microcnn.images import find_images
+    from microcnn.imaging.images import find_images
 
     files, missing = find_images(args.paths)
     failed = len(missing)
     for path, reason in missing:
         print(f"error: {path}: {reason}", file=sys.stderr)
     try:
-        from microcnn.predict import Classifier
+        from microcnn.learning.predict import Classifier
 
         classifier = Classifier(args.model)
     except (FileNotFoundError, ValueError, OSError) as exc:
@@ -32,7 +32,7 @@ def _predict(args: argparse.Namespace) -> int:
     def on_note(path: str, note: str) -> None:
         print(f"warning: {path}: {note}", file=sys.stderr)
 
-    from microcnn.predict import write_predictions
+    from microcnn.data.predictions import write_predictions
 
     predictions = classifier.predict_files(files, on_error, on_note)
     if args.output:

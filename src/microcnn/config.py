@@ -8,6 +8,7 @@ names the key, the value and what is allowed, before any job is planned.
 from __future__ import annotations
 
 import copy
+import importlib.resources
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 import jsonschema
 import yaml
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+# Package data, so that an installed (not only an editable) package finds it.
+SCHEMA_PATH = Path(str(importlib.resources.files("microcnn") / "config.schema.yaml"))
 
 
 class ConfigError(ValueError):

@@ -17,12 +17,14 @@ os.environ.update(
     )
 )
 
-from microcnn.config import ConfigError, validate_config
 from microcnn.batching import batch_ranges
+from microcnn.code_deps import script_code
+from microcnn.config import ConfigError, validate_config
+from microcnn.learning.model_files import DEFAULT_MODEL, metadata_path
 
 # Rejected here, before any job is planned; defaults are filled in at every level.
 try:
-    _validated = validate_config(config, REPO / "workflow/schemas/config.schema.yaml")
+    _validated = validate_config(config)
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 config.clear()
@@ -31,11 +33,16 @@ config.update(_validated)
 CLASSES = list(config["classes"])
 STYLES = list(config["image"]["styles"])
 TRAIN_STYLES = [s for s in STYLES if s != config["training"]["held_out_style"]]
+# How every style is drawn (size, framing), without the list of styles: adding or removing a
+# style must not rerun the jobs of the other styles, which do not depend on that list.
+IMAGE_GEOMETRY = {k: v for k, v in config["image"].items() if k != "styles"}
 
 
-def code(*modules):
-    """Package modules that a job runs, listed as its inputs so that editing one reruns it."""
-    return [str(REPO / "src" / "microcnn" / f"{m}.py") for m in modules]
+def code(script):
+    """Every package file that scripts/<script>.py runs, found from its imports (transitively),
+    as inputs of the stage that runs it; editing a module reruns exactly the stages using it.
+    """
+    return script_code(REPO / "scripts" / f"{script}.py", REPO / "src")
 
 
 def batches(cls):
@@ -65,8 +72,8 @@ def all_batches(pattern, styles=()):
 
 
 def all_images():
-    """The image folders of every style, class and batch."""
-    return all_batches("results/images/{style}/{cls}/batch-{batch}", STYLES)
+    """The image folders of every style, class and batch (the render rule's outputs)."""
+    return all_batches(rules.render.output.images, STYLES)
 
 
 # Resources, from the benchmark files of a default run on 2 cores (results/benchmarks/):

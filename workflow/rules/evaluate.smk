@@ -3,10 +3,12 @@ rule measure:
     E112); one job per class and style, since a measurement takes only 10-25 ms."""
     input:
         images=lambda wc: [
-            f"results/images/{wc.style}/{wc.cls}/batch-{b:04d}"
+            rules.render.output.images.format(
+                style=wc.style, cls=wc.cls, batch=f"{b:04d}"
+            )
             for b in batches(wc.cls)
         ],
-        code=code("grainsize", "baseline", "render"),
+        code=code("measure"),
     output:
         measurements="results/grainsize/{style}/{cls}.csv",
     log:
@@ -20,7 +22,7 @@ rule measure:
         mem_mb=500,
         runtime=measure_runtime,
     params:
-        image={k: v for k, v in config["image"].items() if k != "styles"},
+        image=IMAGE_GEOMETRY,
         domain_mm=config["measurement"]["domain_mm"],
     script:
         "../../scripts/measure.py"
@@ -30,11 +32,11 @@ rule baseline:
     """The classical baseline: a grain-area threshold fitted on the training images."""
     input:
         measurements=expand(
-            "results/grainsize/{style}/{cls}.csv", style=STYLES, cls=CLASSES
+            rules.measure.output.measurements, style=STYLES, cls=CLASSES
         ),
-        train="results/split/train.csv",
-        test="results/split/test.csv",
-        code=code("baseline", "predict"),
+        train=rules.split.output.train,
+        test=rules.split.output.test,
+        code=code("baseline"),
     output:
         predictions="results/baseline/test.csv",
         model="results/baseline/threshold.json",
@@ -53,9 +55,9 @@ rule baseline:
 rule evaluate:
     """CNN and baseline side by side: per-style scores, confusion matrices, ROC, mistakes."""
     input:
-        cnn="results/predictions/test.csv",
-        baseline="results/baseline/test.csv",
-        code=code("evaluation"),
+        cnn=rules.predict.output.predictions,
+        baseline=rules.baseline.output.predictions,
+        code=code("evaluate"),
     output:
         summary=report(
             "results/evaluation/summary.csv",

@@ -1,14 +1,9 @@
 rule generate:
-    """MicroStructPy seeds, positions and Laguerre tessellation for one batch of one class."""
+    """Seeds, positions and Laguerre tessellation for one batch of one class (MicroStructPy's
+    rules and objects; `generation.generator` picks the project's fast path or MicroStructPy's).
+    """
     input:
-        code=code(
-            "generate",
-            "seeding",
-            "mesh_io",
-            "fast_seeds",
-            "fast_positioning",
-            "laguerre",
-        ),
+        code=code("generate"),
     output:
         meshes="results/meshes/{cls}/batch-{batch}.npz",
         records="results/meshes/{cls}/batch-{batch}.csv",
@@ -34,8 +29,8 @@ rule generate:
 rule records:
     """Every image's generation record in one table."""
     input:
-        records=all_batches("results/meshes/{cls}/batch-{batch}.csv"),
-        code=code("dataset"),
+        records=all_batches(rules.generate.output.records),
+        code=code("records"),
     output:
         records=report(
             "results/dataset/records.csv",
@@ -50,7 +45,7 @@ rule records:
     conda:
         "../../envs/geometry.yaml"
     params:
-        image={k: v for k, v in config["image"].items() if k != "styles"},
+        image=IMAGE_GEOMETRY,
     script:
         "../../scripts/records.py"
 
@@ -58,8 +53,8 @@ rule records:
 rule plot_dataset:
     """Histograms per class: mean grain area per image, grains per image."""
     input:
-        records="results/dataset/records.csv",
-        code=code("dataset_plots"),
+        records=rules.records.output.records,
+        code=code("plot_dataset"),
     output:
         areas=report(
             "results/dataset/grain_areas.png",
@@ -80,6 +75,6 @@ rule plot_dataset:
     conda:
         "../../envs/geometry.yaml"
     params:
-        image={k: v for k, v in config["image"].items() if k != "styles"},
+        image=IMAGE_GEOMETRY,
     script:
         "../../scripts/plot_dataset.py"

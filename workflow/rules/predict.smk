@@ -1,11 +1,11 @@
 rule predict:
     """Predictions for every test image, accuracy and confusion matrix."""
     input:
-        model="results/model/model.keras",
-        metadata="results/model/model.json",
-        test="results/split/test.csv",
+        model=rules.train.output.model,
+        metadata=rules.train.output.metadata,
+        test=rules.split.output.test,
         images=all_images(),
-        code=code("predict", "images"),
+        code=code("predict"),
     output:
         predictions=report(
             "results/predictions/test.csv",

@@ -1,8 +1,8 @@
 rule render:
     """One PNG per microstructure of a batch, in one rendering style."""
     input:
-        meshes="results/meshes/{cls}/batch-{batch}.npz",
-        code=code("render", "mesh_io", "seeding"),
+        meshes=rules.generate.output.meshes,
+        code=code("render"),
     output:
         images=directory("results/images/{style}/{cls}/batch-{batch}"),
     log:
@@ -16,7 +16,7 @@ rule render:
         mem_mb=500,
         runtime=batch_runtime("render"),
     params:
-        image={k: v for k, v in config["image"].items() if k != "styles"},
+        image=IMAGE_GEOMETRY,
         seed=config["seed"],
     script:
         "../../scripts/render.py"
@@ -26,7 +26,7 @@ rule plot_samples:
     """A grid of sample images, rows by class, columns by style."""
     input:
         images=all_images(),
-        code=code("plots", "workflow_io"),
+        code=code("plot_samples"),
     output:
         plot=report(
             "results/plots/samples.png",

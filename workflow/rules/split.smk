@@ -4,7 +4,7 @@ rule split:
     """
     input:
         images=all_images(),
-        code=code("split", "seeding", "workflow_io"),
+        code=code("split"),
     output:
         train="results/split/train.csv",
         test="results/split/test.csv",

@@ -1,12 +1,12 @@
 rule train:
     """The CNN, trained on the training manifest with a per-class validation hold-out."""
     input:
-        train="results/split/train.csv",
+        train=rules.split.output.train,
         images=all_images(),
-        code=code("training", "model", "architectures", "tf_setup"),
+        code=code("train"),
     output:
-        model="results/model/model.keras",
-        metadata="results/model/model.json",
+        model=DEFAULT_MODEL,
+        metadata=str(metadata_path(DEFAULT_MODEL)),
         history="results/model/history.csv",
     log:
         "results/logs/train.log",
@@ -31,9 +31,9 @@ rule train:
 rule plot_loss:
     """Loss and accuracy curves of the training run."""
     input:
-        history="results/model/history.csv",
-        metadata="results/model/model.json",
-        code=code("plots"),
+        history=rules.train.output.history,
+        metadata=rules.train.output.metadata,
+        code=code("plot_loss"),
     output:
         plot=report(
             "results/plots/loss.png",
@@ -54,8 +54,8 @@ rule plot_loss:
 rule describe_model:
     """model.summary() as text and a diagram of the layers."""
     input:
-        model="results/model/model.keras",
-        code=code("architectures"),
+        model=rules.train.output.model,
+        code=code("describe_model"),
     output:
         summary=report(
             "results/model/summary.txt",

@@ -1,0 +1,205 @@
+"""Draw 2D microstructures as PNG images, in the reference look or another style.
+
+The reference look is MicroStructPy's default plot: grains filled with matplotlib's default blue
+(C0), thin black boundaries, the unit square centred in a white frame, axes hidden. The other
+styles change what a network could latch on to without changing grain size: colour, boundary
+width, noise and blur, and whether the tessellation fills the frame.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from microstructpy.meshing import PolyMesh
+from PIL import Image
+
+from microcnn.atomic import write_bytes
+from microcnn.rng import derive_seed
+
+DPI = 100
+BOUNDARY_COLOR = "k"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a tessellation is drawn."""
+
+    name: str
+    fill: str  # a matplotlib colour, or "grey" for a random grey level per grain
+    boundary_width_pt: float = 0.5
+    fill_frame: bool = False  # the domain fills the whole frame (cropped) instead of a square
+    grey_range: tuple[int, int] = (70, 230)  # grey levels of "grey" grains
+    blur_px: float = 0.0  # Gaussian blur sigma, pixels
+    noise: float = 0.0  # Gaussian noise sigma, grey levels (0-255)
+
+    @property
+    def random(self) -> bool:
+        """Whether the style draws random numbers (grey levels, noise)."""
+        return self.fill == "grey" or self.noise > 0
+
+
+STYLES: dict[str, Style] = {
+    s.name: s
+    for s in (
+        Style("reference", "C0"),
+        Style("grey", "grey"),
+        Style("outline", "white"),
+        Style("thick", "C0", boundary_width_pt=1.5),
+        Style("micrograph", "grey", 1.0, grey_range=(140, 235), blur_px=0.8, noise=8.0),
+        Style("fullframe", "C0", fill_frame=True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    width: int = 432
+    height: int = 288
+    domain_fraction: float = 0.77
+
+    @classmethod
+    def from_config(cls, image: dict[str, Any]) -> ImageSettings:
+        return cls(int(image["width"]), int(image["height"]), float(image["domain_fraction"]))
+
+    @property
+    def domain_pixels(self) -> float:
+        """Side of the drawn unit square in pixels."""
+        return self.domain_fraction * min(self.width, self.height)
+
+
+def cell_polygons(mesh: PolyMesh) -> list[np.ndarray]:
+    """Each grain's outline as an (n, 2) array of vertices, in region order.
+
+    The cells of a Laguerre tessellation clipped to a rectangle are convex, so each cell's
+    vertices are put in order by their angle around the cell's vertex centroid, for all cells
+    at once. This replaces MicroStructPy's `kp_loop` (chaining the facets of one cell at a
+    time), which took 22 ms of a 70 ms 500-grain image; the pixels are the same (tested).
+    """
+    points = np.asarray(mesh.points, dtype=float)
+    facets = np.asarray(mesh.facets, dtype=np.int64)
+    lengths = np.fromiter((len(r) for r in mesh.regions), dtype=np.int64, count=len(mesh.regions))
+    flat = np.fromiter(
+        (f for r in mesh.regions for f in r), dtype=np.int64, count=int(lengths.sum())
+    )
+    region_of_facet = np.repeat(np.arange(len(lengths)), lengths)
+    # Every facet gives its two end points to its region; keep each (region, point) once.
+    key = np.repeat(region_of_facet, 2) * len(points) + facets[flat].ravel()
+    key = np.unique(key)
+    region, point = np.divmod(key, len(points))
+    xy = points[point]
+    counts = np.bincount(region, minlength=len(lengths))
+    cx = np.bincount(region, xy[:, 0], len(lengths)) / counts
+    cy = np.bincount(region, xy[:, 1], len(lengths)) / counts
+    angle = np.arctan2(xy[:, 1] - cy[region], xy[:, 0] - cx[region])
+    order = np.lexsort((angle, region))
+    return np.split(xy[order], np.cumsum(counts)[:-1])
+
+
+class Renderer:
+    """Draws meshes into one reused Agg figure (no pyplot: no global figure state)."""
+
+    def __init__(
+        self, settings: ImageSettings = ImageSettings(), style: Style = STYLES["reference"]
+    ) -> None:
+        self.settings = settings
+        self.style = style
+        width, height = settings.width, settings.height
+        self.figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+        self.canvas = FigureCanvasAgg(self.figure)
+        if style.fill_frame:
+            # The unit square's width spans the image; the rows outside the frame are cropped.
+            self.pixels_per_unit = float(max(width, height))
+            ax = self.figure.add_axes((0, 0, 1, 1))
+            half_w, half_h = width / self.pixels_per_unit / 2, height / self.pixels_per_unit / 2
+            ax.set_xlim(0.5 - half_w, 0.5 + half_w)
+            ax.set_ylim(0.5 - half_h, 0.5 + half_h)
+            self.domain_box = (0, height, 0, width)
+        else:
+            side = settings.domain_pixels
+            self.pixels_per_unit = side
+            w, h = side / width, side / height
+            ax = self.figure.add_axes((0.5 - w / 2, 0.5 - h / 2, w, h))
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 1)
+            top, left = round((height - side) / 2), round((width - side) / 2)
+            self.domain_box = (top, top + round(side), left, left + round(side))
+        ax.set_axis_off()
+        fill = "white" if style.fill == "grey" else style.fill
+        self.collection = PolyCollection(
+            [],
+            facecolors=fill,
+            edgecolors=BOUNDARY_COLOR,
+            linewidths=style.boundary_width_pt,
+            antialiased=True,
+        )
+        ax.add_collection(self.collection)
+
+    def render(self, mesh: PolyMesh, seed: int = 0) -> np.ndarray:
+        """The mesh as an RGB uint8 array of shape (height, width, 3).
+
+        `seed` drives the style's randomness (grey levels, noise), if it has any.
+        """
+        polygons = cell_polygons(mesh)
+        self.collection.set_verts(polygons)
+        rng = np.random.default_rng(seed)
+        if self.style.fill == "grey":
+            low, high = self.style.grey_range
+            levels = rng.integers(low, high + 1, size=len(polygons)) / 255.0
+            self.collection.set_facecolors(np.repeat(levels[:, None], 3, axis=1))
+        self.canvas.draw()
+        pixels = np.array(np.asarray(self.canvas.buffer_rgba())[:, :, :3])
+        if self.style.blur_px or self.style.noise:
+            pixels = self._optical(pixels, rng)
+        return pixels
+
+    def _optical(self, pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Blur and sensor noise as on an optical micrograph."""
+        from scipy.ndimage import gaussian_filter
+
+        image = pixels.astype(np.float64)
+        if self.style.blur_px:
+            image = gaussian_filter(image, sigma=(self.style.blur_px, self.style.blur_px, 0))
+        if self.style.noise:
+            noise = rng.normal(0.0, self.style.noise, size=image.shape[:2])
+            image += noise[:, :, None]  # grey noise: the same on every channel
+        return np.clip(np.rint(image), 0, 255).astype(np.uint8)
+
+
+def encode_png(pixels: np.ndarray) -> bytes:
+    """PNG bytes of an RGB array; Pillow writes no timestamp, so equal pixels give equal bytes."""
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, mode="RGB").save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def image_name(class_name: str, index: int) -> str:
+    return f"{class_name}-{index:05d}.png"
+
+
+def render_batch(
+    meshes: Iterable[tuple[int, PolyMesh]],
+    class_name: str,
+    out_dir: str | Path,
+    settings: ImageSettings = ImageSettings(),
+    style: Style = STYLES["reference"],
+    global_seed: int = 0,
+) -> list[Path]:
+    """Render (index, mesh) pairs of one class to `out_dir`/<class>-<index>.png."""
+    renderer = Renderer(settings, style)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, mesh in meshes:
+        path = out_dir / image_name(class_name, index)
+        seed = derive_seed(global_seed, "render", style.name, class_name, index)
+        write_bytes(path, encode_png(renderer.render(mesh, seed)))
+        written.append(path)
+    return written

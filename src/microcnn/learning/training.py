@@ -1,0 +1,191 @@
+"""Train a CNN from the split manifests with tf.data, seeded: the same manifests and seed give
+the same model; outputs are written atomically, so an interrupted run leaves none behind."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from microcnn.atomic import replacing, write_csv, write_text
+from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
+from microcnn.learning import tf_setup
+from microcnn.learning.architectures import build
+from microcnn.learning.model_files import metadata_path
+from microcnn.rng import derive_seed, random_generator
+
+tf = tf_setup.tf
+
+# Decoded images are cached in memory below this size, and re-read from disk above it.
+CACHE_LIMIT_BYTES = 4 * 2**30
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    architecture: str = "compact"
+    epochs: int = 12
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    validation_fraction: float = 0.15
+    early_stopping_patience: int = 3
+    min_delta: float = 1e-3
+    augment: bool = True
+    threads: int = 2
+
+    @classmethod
+    def from_config(cls, training: dict[str, Any]) -> TrainingSettings:
+        return cls(**{k: training[k] for k in cls.__dataclass_fields__})
+
+
+def validation_split(
+    rows: Sequence[ManifestRow], fraction: float, global_seed: int
+) -> tuple[list[ManifestRow], list[ManifestRow]]:
+    """Hold out `fraction` of each class's training microstructures (at least one), with all
+    their styles, deterministically: no microstructure is on both sides."""
+    train, val = [], []
+    for label in sorted({row.label for row in rows}):
+        members = [r for r in rows if r.label == label]
+        ids = sorted({microstructure_id(r.path) for r in members})
+        order = random_generator(derive_seed(global_seed, "validation", label)).permutation(
+            len(ids)
+        )
+        n_val = max(1, round(fraction * len(ids))) if len(ids) > 1 else 0
+        held = {ids[i] for i in order[:n_val]}
+        val += [r for r in members if microstructure_id(r.path) in held]
+        train += [r for r in members if microstructure_id(r.path) not in held]
+    return train, val
+
+
+def _decode(path: tf.Tensor, height: int, width: int) -> tf.Tensor:
+    image = tf.io.decode_png(tf.io.read_file(path), channels=3)
+    image.set_shape((height, width, 3))
+    return image
+
+
+def augment_image(image: tf.Tensor, seeds: tf.Tensor, square: bool) -> tf.Tensor:
+    """Random changes that keep grain size: flips, 180-degree (and, for square images,
+    90-degree) turns, brightness and contrast.
+
+    Stateless ops with a seed per image, so the map can run in parallel and still repeat
+    exactly (Keras' random layers keep one state and had to run serially, at ~170 images/s).
+    """
+    seed = lambda k: tf.stack([seeds[0], seeds[1] + k])  # noqa: E731
+    x = tf.cast(image, tf.float32)
+    x = tf.image.stateless_random_flip_left_right(x, seed(0))
+    x = tf.image.stateless_random_flip_up_down(x, seed(1))
+    if square:  # a 90-degree turn of a non-square image would change its shape
+        turns = tf.random.stateless_uniform([], seed(2), 0, 4, dtype=tf.int32)
+        x = tf.image.rot90(x, turns)
+    x = tf.image.stateless_random_brightness(x, 0.15 * 255, seed(3))
+    x = tf.image.stateless_random_contrast(x, 0.8, 1.2, seed(4))
+    return tf.clip_by_value(x, 0.0, 255.0)
+
+
+def make_dataset(
+    rows: Sequence[ManifestRow],
+    class_names: Sequence[str],
+    height: int,
+    width: int,
+    batch_size: int,
+    shuffle_seed: int | None = None,
+    augment: bool = False,
+) -> tf.data.Dataset:
+    """Batches of (image, class index); shuffled every epoch when given a seed, augmented after
+    the cache when asked (so every epoch sees new variants)."""
+    paths = [r.path for r in rows]
+    labels = [class_names.index(r.label) for r in rows]
+    ds = tf.data.Dataset.from_tensor_slices((paths, labels))
+    ds = ds.map(
+        lambda p, y: (_decode(p, height, width), y),
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=True,
+    )
+    if len(rows) * height * width * 3 <= CACHE_LIMIT_BYTES:
+        ds = ds.cache()
+    if shuffle_seed is not None:
+        ds = ds.shuffle(len(rows), seed=shuffle_seed, reshuffle_each_iteration=True)
+    if augment:
+        # Two random int64 per image, new ones every epoch, the same ones every run.
+        seeds = tf.data.Dataset.random(
+            seed=shuffle_seed or 0, rerandomize_each_iteration=True
+        ).batch(2)
+        square = height == width
+        ds = tf.data.Dataset.zip(ds, seeds).map(
+            lambda xy, s: (augment_image(xy[0], s, square), xy[1]),
+            num_parallel_calls=tf.data.AUTOTUNE,
+            deterministic=True,
+        )
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def write_history(path: str | Path, history: dict[str, list[float]]) -> None:
+    keys = sorted(history)
+    rows = (
+        [epoch + 1, *(f"{history[k][epoch]:.6f}" for k in keys)]
+        for epoch in range(len(history[keys[0]]))
+    )
+    write_csv(path, ["epoch", *keys], rows)
+
+
+def train(
+    train_manifest: str | Path,
+    class_names: Sequence[str],
+    height: int,
+    width: int,
+    settings: TrainingSettings,
+    global_seed: int,
+    model_path: str | Path,
+    history_path: str | Path,
+) -> dict[str, Any]:
+    """Train, then save the model (.keras), its metadata (.json) and the per-epoch history."""
+    import keras
+
+    seed = derive_seed(global_seed, "training")
+    tf_setup.configure(settings.threads, seed)
+    rows = read_manifest(train_manifest)
+    train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
+    train_ds = make_dataset(
+        train_rows, class_names, height, width, settings.batch_size, seed, settings.augment
+    )
+    val_ds = make_dataset(val_rows, class_names, height, width, settings.batch_size)
+
+    model = build(settings.architecture, height, width, len(class_names))
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    # The weights of the epoch with the lowest validation loss are kept (patience 0: never stop
+    # early, but still keep the best epoch), so the plot's "kept model" is the saved model.
+    patience = settings.early_stopping_patience or settings.epochs
+    stopper = keras.callbacks.EarlyStopping(
+        monitor="val_loss",
+        patience=patience,
+        min_delta=settings.min_delta,
+        restore_best_weights=True,
+    )
+    history = model.fit(
+        train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=[stopper], verbose=2
+    ).history
+
+    with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
+        model.save(partial)
+    val_losses = history["val_loss"]
+    metadata = {
+        "class_names": list(class_names),
+        "height": height,
+        "width": width,
+        "architecture": settings.architecture,
+        "seed": global_seed,
+        "epochs_run": len(val_losses),
+        # The epoch whose weights were restored (falls below min_delta do not count).
+        "best_epoch": int(stopper.best_epoch) + 1,
+        "train_images": len(train_rows),
+        "validation_images": len(val_rows),
+        "train_styles": sorted({r.style for r in train_rows}),
+    }
+    write_text(metadata_path(model_path), json.dumps(metadata, indent=2) + "\n")
+    write_history(history_path, history)
+    return metadata

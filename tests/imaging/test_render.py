@@ -1,0 +1,113 @@
+"""Rendering: 432x288 RGB PNGs in the reference look, byte-identical for equal inputs."""
+
+import hashlib
+import io
+
+import numpy as np
+from PIL import Image
+
+from microcnn.geometry.generate import GenerationSettings, generate_one
+from microcnn.imaging.render import STYLES, ImageSettings, Renderer, encode_png, render_batch
+
+
+def test_png_is_rgb_of_the_configured_size(fine_spec, tmp_path):
+    mesh, _ = generate_one(fine_spec, 1, 0, GenerationSettings())
+    [path] = render_batch([(0, mesh)], "fine", tmp_path)
+    assert path.name == "fine-00000.png"
+    with Image.open(path) as image:
+        assert image.size == (432, 288)
+        assert image.mode == "RGB"
+        assert not image.info.get("Software")  # no metadata that would differ between runs
+
+
+def test_reference_look(coarse_spec):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    pixels = Renderer().render(mesh)
+    assert pixels.shape == (288, 432, 3)
+    # White frame around the centred square; C0 blue (31, 119, 180) inside, black boundaries.
+    assert (pixels[:, :40] == 255).all() and (pixels[:, -40:] == 255).all()
+    side = 0.77 * 288
+    inside = pixels[int(144 - side / 2) + 3 : int(144 + side / 2) - 3, 216 - 100 : 216 + 100]
+    blue = np.all(np.abs(inside.astype(int) - (31, 119, 180)) <= 2, axis=2)
+    dark = inside.sum(axis=2) < 200
+    assert blue.mean() > 0.9
+    assert dark.any()
+    assert (blue | dark | (inside.std(axis=2) < 80)).all()
+
+
+def test_same_mesh_same_bytes_across_renderers(fine_spec):
+    mesh, _ = generate_one(fine_spec, 3, 1, GenerationSettings())
+    first = encode_png(Renderer().render(mesh))
+    other, _ = generate_one(fine_spec, 3, 2, GenerationSettings())
+    reused = Renderer()
+    reused.render(other)  # a reused figure must not keep anything of the previous image
+    second = encode_png(reused.render(mesh))
+    assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
+    assert first != encode_png(reused.render(other))
+
+
+def test_other_image_size(coarse_spec):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    pixels = Renderer(ImageSettings(200, 100, 0.5)).render(mesh)
+    assert pixels.shape == (100, 200, 3)
+    with Image.open(io.BytesIO(encode_png(pixels))) as image:
+        assert image.size == (200, 100)
+
+
+def test_every_style_is_repeatable_and_distinct(coarse_spec):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    seen = {}
+    for name, style in STYLES.items():
+        first = Renderer(style=style).render(mesh, seed=5)
+        assert first.shape == (288, 432, 3)
+        assert np.array_equal(first, Renderer(style=style).render(mesh, seed=5))
+        if style.random:  # grey levels and noise follow the seed
+            assert not np.array_equal(first, Renderer(style=style).render(mesh, seed=6))
+        seen[name] = first
+    names = list(seen)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not np.array_equal(seen[a], seen[b]), (a, b)
+
+
+def test_style_geometry(coarse_spec):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    full = Renderer(style=STYLES["fullframe"])
+    pixels = full.render(mesh)
+    assert full.domain_box == (0, 288, 0, 432) and full.pixels_per_unit == 432
+    assert not (pixels[:, :20] == 255).all()  # no white margin: the grains fill the frame
+    centred = Renderer(style=STYLES["outline"])
+    top, bottom, left, right = centred.domain_box
+    assert bottom - top == right - left == round(0.77 * 288)
+    outline = centred.render(mesh)
+    inside = outline[top + 3 : bottom - 3, left + 3 : right - 3]
+    assert (inside.min(axis=2) > 200).mean() > 0.8  # mostly white grains
+    thick = Renderer(style=STYLES["thick"]).render(mesh)
+    thin = Renderer(style=STYLES["reference"]).render(mesh)
+    assert (thick.sum(axis=2) < 200).sum() > 2 * (thin.sum(axis=2) < 200).sum()
+
+
+def test_pixels_match_microstructpy_own_plot(fine_spec):
+    """The reused-figure renderer draws what MicroStructPy's PolyMesh.plot draws (pyplot)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    mesh, _ = generate_one(fine_spec, 11, 0, GenerationSettings())
+    renderer = Renderer()
+    ours = renderer.render(mesh).astype(int)
+
+    figure = plt.figure(figsize=(432 / 100, 288 / 100), dpi=100)
+    try:
+        ax = figure.add_axes(renderer.figure.axes[0].get_position().bounds)
+        mesh.plot(facecolors="C0", edgecolors="k", linewidths=0.5)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_axis_off()
+        figure.canvas.draw()
+        theirs = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].astype(int)
+    finally:
+        plt.close(figure)
+    assert theirs.shape == ours.shape
+    assert np.abs(ours - theirs).mean() <= 1.0  # mean absolute difference, 0-255 scale

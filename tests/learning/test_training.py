@@ -1,0 +1,84 @@
+"""Training: the validation hold-out, the input pipeline, augmentation and a whole small run."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
+from microcnn.learning.training import (
+    TrainingSettings,
+    augment_image,
+    make_dataset,
+    train,
+    validation_split,
+)
+
+from ..helpers import read_csv
+
+pytestmark = pytest.mark.usefixtures("seeded_tensorflow")
+
+
+def _rows(n_per_class: int, styles=("reference", "grey")) -> list[ManifestRow]:
+    return [
+        ManifestRow(f"{style}/{cls}/{cls}-{i:05d}.png", cls, style)
+        for cls in ("coarse", "fine")
+        for i in range(n_per_class)
+        for style in styles
+    ]
+
+
+def test_validation_split_holds_out_whole_microstructures_per_class():
+    train_rows, val_rows = validation_split(_rows(20), 0.15, global_seed=3)
+    held = {microstructure_id(r.path) for r in val_rows}
+    assert not held & {microstructure_id(r.path) for r in train_rows}
+    assert sorted(r.label for r in val_rows).count("fine") == 2 * 3  # 3 of 20, both styles
+    assert validation_split(_rows(20), 0.15, global_seed=3) == (train_rows, val_rows)
+    assert validation_split(_rows(20), 0.15, global_seed=4)[1] != val_rows
+
+
+def _images(tmp_path, n_per_class: int, size=(48, 32)) -> list[ManifestRow]:
+    """Bright coarse and dark fine PNGs: classes a network can tell apart in a few steps."""
+    rows = []
+    rng = np.random.default_rng(0)
+    for cls, level in (("coarse", 200), ("fine", 40)):
+        for i in range(n_per_class):
+            pixels = np.clip(level + rng.normal(0, 20, (size[1], size[0], 3)), 0, 255)
+            path = tmp_path / f"{cls}-{i:05d}.png"
+            Image.fromarray(pixels.astype(np.uint8)).save(path)
+            rows.append(ManifestRow(str(path), cls, "reference"))
+    return rows
+
+
+def test_make_dataset_batches_decoded_images_and_labels(tmp_path):
+    rows = _images(tmp_path, 3)
+    batches = list(make_dataset(rows, ["coarse", "fine"], 32, 48, batch_size=4))
+    assert [tuple(x.shape) for x, _ in batches] == [(4, 32, 48, 3), (2, 32, 48, 3)]
+    assert np.concatenate([y.numpy() for _, y in batches]).tolist() == [0, 0, 0, 1, 1, 1]
+
+
+def test_augmentation_keeps_shape_and_range_and_repeats():
+    import tensorflow as tf
+
+    image = tf.constant(np.random.default_rng(0).integers(0, 256, (32, 48, 3)), tf.uint8)
+    seeds = tf.constant([5, 7], tf.int64)
+    a = augment_image(image, seeds, square=False)
+    assert tuple(a.shape) == (32, 48, 3)
+    assert float(tf.reduce_min(a)) >= 0 and float(tf.reduce_max(a)) <= 255
+    np.testing.assert_array_equal(a.numpy(), augment_image(image, seeds, square=False).numpy())
+
+
+def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):
+    rows = _images(tmp_path, 8)
+    manifest = tmp_path / "train.csv"
+    write_manifest(manifest, rows)
+    settings = TrainingSettings(epochs=2, batch_size=4, early_stopping_patience=0)
+    out = tmp_path / "model"
+    meta = train(manifest, ["coarse", "fine"], 32, 48, settings, 1, out / "m.keras", out / "h.csv")
+    assert json.loads((out / "m.json").read_text()) == meta
+    assert meta["class_names"] == ["coarse", "fine"] and meta["epochs_run"] == 2
+    assert meta["train_images"] + meta["validation_images"] == 16
+    history = read_csv(out / "h.csv")
+    assert [r["epoch"] for r in history] == ["1", "2"]
+    assert sorted(p.name for p in out.iterdir()) == ["h.csv", "m.json", "m.keras"]
