@@ -1,4 +1,4 @@
-"""Snakemake entry point: render one batch of microstructures in one style."""
+"""Snakemake entry point: render one batch of microstructures in one style, with records."""
 
 from microcnn.geometry.mesh_io import load_meshes
 from microcnn.imaging.render import STYLES, ImageSettings, render_batch
@@ -13,4 +13,6 @@ with log_to(smk.log[0]):
         ImageSettings.from_config(smk.params.image),
         STYLES[smk.wildcards.style],
         smk.params.seed,
+        smk.params.domain_mm,
+        smk.output.records,
     )

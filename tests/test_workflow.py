@@ -100,7 +100,7 @@ def test_evaluation_compares_cnn_and_baseline_per_style(tiny_run):
         with Image.open(tiny_run / "results" / "evaluation" / name) as image:
             assert image.format == "PNG"
     measured = read_csv(tiny_run / "results/grainsize/reference/fine.csv")
-    assert len(measured) == 7 and float(measured[0]["g_planimetric"]) > 0
+    assert len(measured) == 7 and float(measured[0]["astm_g"]) > 0
 
 
 def test_report_holds_the_plots_and_tables(tiny_run, tmp_path):

@@ -84,6 +84,12 @@ def _semantic_errors(config: Mapping[str, Any]) -> list[str]:
                 f"config key 'classes.{name}.mean_diameter': low {low} is above high {high}; "
                 "allowed: [low, high] with 0 < low <= high <= 1"
             )
+    low, high = config.get("image", {}).get("magnification", [1.0, 1.0])
+    if low > high:
+        errors.append(
+            f"config key 'image.magnification': low {low} is above high {high}; "
+            "allowed: [low, high] with 0.1 <= low <= high <= 10"
+        )
     held_out = config.get("training", {}).get("held_out_style")
     styles = config.get("image", {}).get("styles", [])
     if held_out is not None and held_out not in styles:

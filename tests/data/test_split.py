@@ -2,7 +2,7 @@
 
 import pytest
 
-from microcnn.data.manifest import microstructure_id, read_manifest
+from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.data.split import n_test_images, split_class, split_dataset
 
 
@@ -25,11 +25,12 @@ def test_split_is_deterministic_and_disjoint():
 
 
 def _images(styles, n=14):
-    return {
-        (s, c): [f"results/images/{s}/{c}/batch-0000/{c}-{i:05d}.png" for i in range(n)]
+    return [
+        ManifestRow(f"results/images/{s}/{c}/batch-0000/{c}-{i:05d}.png", c, s, 100.0 + i, 4.5, 1.0)
         for s in styles
         for c in ("coarse", "fine")
-    }
+        for i in range(n)
+    ]
 
 
 def test_manifests_split_microstructures_not_images(tmp_path):
@@ -45,7 +46,10 @@ def test_manifests_split_microstructures_not_images(tmp_path):
         tmp_path / "te.csv",
     )
     train, test = read_manifest(tmp_path / "tr.csv"), read_manifest(tmp_path / "te.csv")
-    assert (tmp_path / "te.csv").read_text().startswith("path,label,style\n")
+    header = "path,label,style,mean_grain_area_px,pixel_size_um,magnification\n"
+    assert (tmp_path / "te.csv").read_text().startswith(header)
+    # The truth travels with each image.
+    assert {r.mean_grain_area_px - 100 for r in test} <= set(range(14))
     for c in ("coarse", "fine"):
         for s in styles:
             assert sum(r.label == c and r.style == s for r in test) == 2

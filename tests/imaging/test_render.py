@@ -4,10 +4,13 @@ import hashlib
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from microcnn.geometry.generate import GenerationSettings, generate_one
 from microcnn.imaging.render import STYLES, ImageSettings, Renderer, encode_png, render_batch
+
+from ..helpers import read_csv
 
 
 def test_png_is_rgb_of_the_configured_size(fine_spec, tmp_path):
@@ -72,19 +75,69 @@ def test_every_style_is_repeatable_and_distinct(coarse_spec):
 
 def test_style_geometry(coarse_spec):
     mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
-    full = Renderer(style=STYLES["fullframe"])
-    pixels = full.render(mesh)
-    assert full.domain_box == (0, 288, 0, 432) and full.pixels_per_unit == 432
-    assert not (pixels[:, :20] == 255).all()  # no white margin: the grains fill the frame
-    centred = Renderer(style=STYLES["outline"])
-    top, bottom, left, right = centred.domain_box
+    reference = ImageSettings().reference_view
+    top, bottom, left, right = reference.box
     assert bottom - top == right - left == round(0.77 * 288)
-    outline = centred.render(mesh)
+    outline = Renderer(style=STYLES["outline"]).render(mesh)
     inside = outline[top + 3 : bottom - 3, left + 3 : right - 3]
     assert (inside.min(axis=2) > 200).mean() > 0.8  # mostly white grains
     thick = Renderer(style=STYLES["thick"]).render(mesh)
     thin = Renderer(style=STYLES["reference"]).render(mesh)
     assert (thick.sum(axis=2) < 200).sum() > 2 * (thin.sum(axis=2) < 200).sum()
+
+
+@pytest.mark.parametrize("magnification", [0.5, 1.0, 1.6, 2.5])
+def test_the_view_places_the_square(coarse_spec, magnification):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    settings = ImageSettings(magnification=(magnification, magnification))
+    view, drawn = settings.draw_view(np.random.default_rng(0))
+    assert drawn == magnification and view.pixels_per_unit == pytest.approx(221.76 * drawn)
+    pixels = Renderer(settings).render(mesh, view=view)
+    top, bottom, left, right = view.box
+    non_white = np.argwhere(pixels.min(axis=2) < 250)
+    # The drawn square is where the view says it is (within antialiasing).
+    assert abs(non_white[:, 0].min() - top) <= 1 and abs(non_white[:, 0].max() + 1 - bottom) <= 1
+    assert abs(non_white[:, 1].min() - left) <= 1 and abs(non_white[:, 1].max() + 1 - right) <= 1
+    assert view.framed == (magnification * 221.76 <= 288)
+    if magnification * 221.76 >= 432:
+        assert (pixels.min(axis=2) < 250).all()  # the grains fill the frame
+
+
+def test_render_batch_records_view_and_truth(coarse_spec, tmp_path):
+    meshes = [(i, generate_one(coarse_spec, 1, i, GenerationSettings())[0]) for i in range(3)]
+    settings = ImageSettings(magnification=(0.5, 2.5))
+    paths = render_batch(
+        meshes, "coarse", tmp_path / "img", settings, STYLES["grey"], 4, 2.0, tmp_path / "r.csv"
+    )
+    rows = read_csv(tmp_path / "r.csv")
+    assert [r["path"] for r in rows] == [str(p) for p in paths]
+    for row in rows:
+        ppu = float(row["pixels_per_unit"])
+        assert ppu == pytest.approx(221.76 * float(row["magnification"]), rel=1e-4)
+        assert float(row["pixel_size_um"]) == pytest.approx(2000 / ppu, rel=1e-4)
+        equivalent = int(row["grains_whole"]) + 0.5 * int(row["grains_cut"])
+        assert float(row["mean_grain_area_px"]) == pytest.approx(
+            float(row["shown_area_px"]) / equivalent, rel=1e-4
+        )
+    # Same seed, same views and images; the view is drawn per look, so the looks differ.
+    render_batch(
+        meshes, "coarse", tmp_path / "again", settings, STYLES["grey"], 4, 2.0, tmp_path / "q.csv"
+    )
+    assert [r["box"] for r in read_csv(tmp_path / "q.csv")] == [r["box"] for r in rows]
+    assert [p.read_bytes() for p in sorted((tmp_path / "again").iterdir())] == [
+        p.read_bytes() for p in paths
+    ]
+    render_batch(
+        meshes,
+        "coarse",
+        tmp_path / "ref",
+        settings,
+        STYLES["reference"],
+        4,
+        2.0,
+        tmp_path / "s.csv",
+    )
+    assert [r["box"] for r in read_csv(tmp_path / "s.csv")] != [r["box"] for r in rows]
 
 
 def test_pixels_match_microstructpy_own_plot(fine_spec):

@@ -16,10 +16,11 @@ def test_threshold_baseline_finds_the_gap():
     coarse = 10 ** rng.uniform(-1.5, -1.0, 40)  # 10-30 grains per unit square
     fine = 10 ** rng.uniform(-2.7, -2.0, 40)  # 100-500 grains
     areas = {f"c{i}": a for i, a in enumerate(coarse)} | {f"f{i}": a for i, a in enumerate(fine)}
-    train = [ManifestRow(k, "coarse" if k[0] == "c" else "fine", "reference") for k in areas]
+    label = {"c": "coarse", "f": "fine"}
+    train = [ManifestRow(k, label[k[0]], "reference", pixel_size_um=1.0) for k in areas]
     model = fit_threshold(areas, train, CLASSES)
-    cut = thresholds(model, CLASSES)["mean_grain_area"]
+    cut = thresholds(model, CLASSES)["mean_grain_area_um2"]
     assert fine.max() < cut < coarse.min()
-    assert thresholds(model, CLASSES)["equivalent_diameter"] == pytest.approx(
+    assert thresholds(model, CLASSES)["equivalent_diameter_um"] == pytest.approx(
         math.sqrt(4 * cut / math.pi)
     )

@@ -13,6 +13,7 @@ from scipy.spatial import cKDTree
 
 from microcnn.geometry.generate import ClassSpec, GenerationSettings, generate_one
 from microcnn.imaging.render import STYLES, ImageSettings, Renderer
+from microcnn.imaging.view import View
 from microcnn.measurement import grainsize as gs
 
 SETTINGS = ImageSettings()
@@ -280,17 +281,16 @@ def test_noise_and_blur(generated, case):
 
 @pytest.mark.parametrize("case", [("fine", 0), ("coarse", 0)])
 @pytest.mark.parametrize("style", sorted(STYLES))
-def test_render_styles(generated, style, case):
-    """The renderer's other looks: grey levels per grain, white grains, thick boundaries, a
-    blurred noisy micrograph, and the tessellation filling the frame (a test area over the
+@pytest.mark.parametrize("filled", [False, True], ids=["framed", "filled"])
+def test_render_styles(generated, style, case, filled):
+    """The renderer's looks: grey levels per grain, white grains, thick boundaries, a blurred
+    noisy micrograph; framed, or filling the frame at 432 px per unit (a test area over the
     specimen: cut at the top and bottom, the specimen's own edge left and right)."""
     mesh, record, _ = generated[case]
-    renderer = Renderer(SETTINGS, STYLES[style])
-    pixels = renderer.render(mesh, seed=case[1])
-    res = gs.measure_image(
-        pixels, MM_PER_PX, renderer.domain_box, pixels_per_unit=renderer.pixels_per_unit
-    )
-    if STYLES[style].fill_frame:
+    view = View.centred(432, 288, 432.0) if filled else SETTINGS.reference_view
+    pixels = Renderer(SETTINGS, STYLES[style]).render(mesh, seed=case[1], view=view)
+    res = gs.measure_image(pixels, MM_PER_PX, view.box, pixels_per_unit=view.pixels_per_unit)
+    if filled:
         assert res.lined_sides == (False, False, True, True)
         if case[0] == "coarse":
             # 8-12 grains in view, most on the edge: Jeffries' count has no precision here

@@ -71,6 +71,14 @@ def all_batches(pattern, styles=()):
     ]
 
 
+def class_batches(pattern):
+    """An input function: `pattern` for every batch of the job's class and style."""
+    return lambda wc: [
+        pattern.format(style=wc.style, cls=wc.cls, batch=f"{b:04d}")
+        for b in batches(wc.cls)
+    ]
+
+
 def all_images():
     """The image folders of every style, class and batch (the render rule's outputs)."""
     return all_batches(rules.render.output.images, STYLES)

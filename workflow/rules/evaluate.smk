@@ -1,9 +1,16 @@
 rule measure:
     """Grain size of every image of one class in one style, measured from its pixels (ASTM
-    E112); one job per class and style, since a measurement takes only 10-25 ms."""
+    E112) in the box its view shows the specimen in; one job per class and style, since a
+    measurement takes only 10-25 ms."""
     input:
         images=lambda wc: [
             rules.render.output.images.format(
+                style=wc.style, cls=wc.cls, batch=f"{b:04d}"
+            )
+            for b in batches(wc.cls)
+        ],
+        records=lambda wc: [
+            rules.render.output.records.format(
                 style=wc.style, cls=wc.cls, batch=f"{b:04d}"
             )
             for b in batches(wc.cls)
@@ -21,9 +28,6 @@ rule measure:
     resources:
         mem_mb=500,
         runtime=measure_runtime,
-    params:
-        image=IMAGE_GEOMETRY,
-        domain_mm=config["measurement"]["domain_mm"],
     script:
         "../../scripts/measure.py"
 

@@ -1,10 +1,12 @@
 rule render:
-    """One PNG per microstructure of a batch, in one rendering style."""
+    """One PNG per microstructure of a batch, in one rendering style, each at a magnification
+    drawn for it; a record per image with its view and its true grain size in pixels."""
     input:
         meshes=rules.generate.output.meshes,
         code=code("render"),
     output:
         images=directory("results/images/{style}/{cls}/batch-{batch}"),
+        records="results/images/{style}/{cls}/batch-{batch}.csv",
     log:
         "results/logs/render/{style}/{cls}/batch-{batch}.log",
     benchmark:
@@ -18,6 +20,7 @@ rule render:
     params:
         image=IMAGE_GEOMETRY,
         seed=config["seed"],
+        domain_mm=config["measurement"]["domain_mm"],
     script:
         "../../scripts/render.py"
 

@@ -4,6 +4,7 @@ rule split:
     """
     input:
         images=all_images(),
+        records=all_batches(rules.render.output.records, STYLES),
         code=code("split"),
     output:
         train="results/split/train.csv",

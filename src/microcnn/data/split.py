@@ -6,7 +6,7 @@ that no test microstructure is seen during training in any style.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
@@ -37,7 +37,7 @@ def split_class(
 
 
 def split_dataset(
-    images: Mapping[tuple[str, str], Sequence[str]],
+    images: Sequence[ManifestRow],
     classes: Sequence[str],
     train_styles: Sequence[str],
     train_share: int,
@@ -48,22 +48,24 @@ def split_dataset(
 ) -> None:
     """Split every class's microstructures; write the manifests.
 
-    `images` maps (style, class) to image paths. The training manifest holds the training
-    microstructures in `train_styles`; the test manifest the test ones in every style.
+    `images` are the rendered images with their truth (one row per image, any style). The
+    training manifest holds the training microstructures in `train_styles`; the test manifest
+    the test ones in every style. Rows are ordered by class, style and path.
     """
-    styles = sorted({style for style, _ in images})
+    styles = sorted({row.style for row in images})
     train_rows: list[ManifestRow] = []
     test_rows: list[ManifestRow] = []
     for cls in classes:
-        ids = {microstructure_id(p) for style in styles for p in images.get((style, cls), [])}
+        members = [row for row in images if row.label == cls]
+        ids = {microstructure_id(row.path) for row in members}
         train_ids, test_ids = split_class(ids, cls, train_share, test_share, global_seed)
         train_set, test_set = set(train_ids), set(test_ids)
         for style in styles:
-            for path in sorted(images.get((style, cls), [])):
-                key = microstructure_id(path)
+            for row in sorted((r for r in members if r.style == style), key=lambda r: r.path):
+                key = microstructure_id(row.path)
                 if key in test_set:
-                    test_rows.append(ManifestRow(path, cls, style))
+                    test_rows.append(row)
                 elif key in train_set and style in train_styles:
-                    train_rows.append(ManifestRow(path, cls, style))
+                    train_rows.append(row)
     write_manifest(train_path, train_rows)
     write_manifest(test_path, test_rows)

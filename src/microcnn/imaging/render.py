@@ -1,9 +1,10 @@
-"""Draw 2D microstructures as PNG images, in the reference look or another style.
+"""Draw 2D microstructures as PNG images, in the reference look or another style, at a view.
 
 The reference look is MicroStructPy's default plot: grains filled with matplotlib's default blue
 (C0), thin black boundaries, the unit square centred in a white frame, axes hidden. The other
 styles change what a network could latch on to without changing grain size: colour, boundary
-width, noise and blur, and whether the tessellation fills the frame.
+width, noise and blur. The view (`microcnn.imaging.view`) sets the magnification and framing;
+each rendered image's record carries its view and its true grain size in pixels.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from matplotlib.figure import Figure
 from microstructpy.meshing import PolyMesh
 from PIL import Image
 
-from microcnn.atomic import write_bytes
-from microcnn.rng import derive_seed
+from microcnn.atomic import write_bytes, write_csv
+from microcnn.imaging.view import View, draw_view, truth
+from microcnn.rng import derive_seed, random_generator
 
 DPI = 100
 BOUNDARY_COLOR = "k"
@@ -35,7 +37,6 @@ class Style:
     name: str
     fill: str  # a matplotlib colour, or "grey" for a random grey level per grain
     boundary_width_pt: float = 0.5
-    fill_frame: bool = False  # the domain fills the whole frame (cropped) instead of a square
     grey_range: tuple[int, int] = (70, 230)  # grey levels of "grey" grains
     blur_px: float = 0.0  # Gaussian blur sigma, pixels
     noise: float = 0.0  # Gaussian noise sigma, grey levels (0-255)
@@ -54,7 +55,6 @@ STYLES: dict[str, Style] = {
         Style("outline", "white"),
         Style("thick", "C0", boundary_width_pt=1.5),
         Style("micrograph", "grey", 1.0, grey_range=(140, 235), blur_px=0.8, noise=8.0),
-        Style("fullframe", "C0", fill_frame=True),
     )
 }
 
@@ -63,16 +63,32 @@ STYLES: dict[str, Style] = {
 class ImageSettings:
     width: int = 432
     height: int = 288
-    domain_fraction: float = 0.77
+    domain_fraction: float = 0.77  # side of the square at the reference scale / image height
+    magnification: tuple[float, float] = (1.0, 1.0)  # range each image draws its scale from
 
     @classmethod
     def from_config(cls, image: dict[str, Any]) -> ImageSettings:
-        return cls(int(image["width"]), int(image["height"]), float(image["domain_fraction"]))
+        low, high = image.get("magnification", (1.0, 1.0))
+        return cls(
+            int(image["width"]),
+            int(image["height"]),
+            float(image["domain_fraction"]),
+            (float(low), float(high)),
+        )
 
     @property
     def domain_pixels(self) -> float:
-        """Side of the drawn unit square in pixels."""
+        """Side of the drawn unit square in pixels at the reference scale (magnification 1)."""
         return self.domain_fraction * min(self.width, self.height)
+
+    @property
+    def reference_view(self) -> View:
+        """The mission's pictures: the square at the reference scale, centred."""
+        return View.centred(self.width, self.height, self.domain_pixels)
+
+    def draw_view(self, rng: np.random.Generator) -> tuple[View, float]:
+        """A view at a magnification drawn from the configured range (see `draw_view`)."""
+        return draw_view(self.width, self.height, self.domain_pixels, self.magnification, rng)
 
 
 def cell_polygons(mesh: PolyMesh) -> list[np.ndarray]:
@@ -114,24 +130,12 @@ class Renderer:
         width, height = settings.width, settings.height
         self.figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
         self.canvas = FigureCanvasAgg(self.figure)
-        if style.fill_frame:
-            # The unit square's width spans the image; the rows outside the frame are cropped.
-            self.pixels_per_unit = float(max(width, height))
-            ax = self.figure.add_axes((0, 0, 1, 1))
-            half_w, half_h = width / self.pixels_per_unit / 2, height / self.pixels_per_unit / 2
-            ax.set_xlim(0.5 - half_w, 0.5 + half_w)
-            ax.set_ylim(0.5 - half_h, 0.5 + half_h)
-            self.domain_box = (0, height, 0, width)
-        else:
-            side = settings.domain_pixels
-            self.pixels_per_unit = side
-            w, h = side / width, side / height
-            ax = self.figure.add_axes((0.5 - w / 2, 0.5 - h / 2, w, h))
-            ax.set_xlim(0, 1)
-            ax.set_ylim(0, 1)
-            top, left = round((height - side) / 2), round((width - side) / 2)
-            self.domain_box = (top, top + round(side), left, left + round(side))
-        ax.set_axis_off()
+        # The axes are the unit square; `render` places them where the view puts the square
+        # (partly outside the figure when the frame crops it).
+        self.axes = self.figure.add_axes((0, 0, 1, 1))
+        self.axes.set_xlim(0, 1)
+        self.axes.set_ylim(0, 1)
+        self.axes.set_axis_off()
         fill = "white" if style.fill == "grey" else style.fill
         self.collection = PolyCollection(
             [],
@@ -140,14 +144,25 @@ class Renderer:
             linewidths=style.boundary_width_pt,
             antialiased=True,
         )
-        ax.add_collection(self.collection)
+        self.axes.add_collection(self.collection)
 
-    def render(self, mesh: PolyMesh, seed: int = 0) -> np.ndarray:
-        """The mesh as an RGB uint8 array of shape (height, width, 3).
+    def render(self, mesh: PolyMesh, seed: int = 0, view: View | None = None) -> np.ndarray:
+        """The mesh as an RGB uint8 array of shape (height, width, 3), at `view` (default: the
+        reference view).
 
         `seed` drives the style's randomness (grey levels, noise), if it has any.
         """
-        polygons = cell_polygons(mesh)
+        return self.render_polygons(cell_polygons(mesh), seed, view)
+
+    def render_polygons(
+        self, polygons: list[np.ndarray], seed: int = 0, view: View | None = None
+    ) -> np.ndarray:
+        """As `render`, for cell polygons already extracted (`cell_polygons`)."""
+        view = view or self.settings.reference_view
+        width, height, side = view.width, view.height, view.pixels_per_unit
+        self.axes.set_position(
+            (view.left / width, 1 - (view.top + side) / height, side / width, side / height)
+        )
         self.collection.set_verts(polygons)
         rng = np.random.default_rng(seed)
         if self.style.fill == "grey":
@@ -184,6 +199,24 @@ def image_name(class_name: str, index: int) -> str:
     return f"{class_name}-{index:05d}.png"
 
 
+# One row per rendered image: where it is, its view, and its truth in its own pixels.
+IMAGE_RECORD_FIELDS = [
+    "path",
+    "class",
+    "index",
+    "style",
+    "magnification",
+    "pixels_per_unit",
+    "pixel_size_um",
+    "framed",
+    "grains_whole",
+    "grains_cut",
+    "shown_area_px",
+    "mean_grain_area_px",
+    "box",
+]
+
+
 def render_batch(
     meshes: Iterable[tuple[int, PolyMesh]],
     class_name: str,
@@ -191,15 +224,44 @@ def render_batch(
     settings: ImageSettings = ImageSettings(),
     style: Style = STYLES["reference"],
     global_seed: int = 0,
+    domain_mm: float = 1.0,
+    records_path: str | Path | None = None,
 ) -> list[Path]:
-    """Render (index, mesh) pairs of one class to `out_dir`/<class>-<index>.png."""
+    """Render (index, mesh) pairs of one class to `out_dir`/<class>-<index>.png, each at a
+    view drawn from `settings.magnification`; write a record per image to `records_path`.
+
+    The view's randomness has a seed of its own, so a look's randomness never moves it.
+    """
     renderer = Renderer(settings, style)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, rows = [], []
     for index, mesh in meshes:
         path = out_dir / image_name(class_name, index)
+        polygons = cell_polygons(mesh)
+        view_rng = random_generator(derive_seed(global_seed, "view", style.name, class_name, index))
+        view, magnification = settings.draw_view(view_rng)
         seed = derive_seed(global_seed, "render", style.name, class_name, index)
-        write_bytes(path, encode_png(renderer.render(mesh, seed)))
+        write_bytes(path, encode_png(renderer.render_polygons(polygons, seed, view)))
         written.append(path)
+        true = truth(polygons, view)
+        rows.append(
+            {
+                "path": str(path),
+                "class": class_name,
+                "index": index,
+                "style": style.name,
+                "magnification": f"{magnification:.6f}",
+                "pixels_per_unit": f"{view.pixels_per_unit:.4f}",
+                "pixel_size_um": f"{domain_mm * 1000 / view.pixels_per_unit:.6g}",
+                "framed": int(view.framed),
+                "grains_whole": true.grains_whole,
+                "grains_cut": true.grains_cut,
+                "shown_area_px": f"{true.shown_area_px:.1f}",
+                "mean_grain_area_px": f"{true.mean_grain_area_px:.4f}",
+                "box": " ".join(str(v) for v in view.box),
+            }
+        )
+    if records_path is not None:
+        write_csv(records_path, IMAGE_RECORD_FIELDS, rows)
     return written

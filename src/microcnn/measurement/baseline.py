@@ -23,7 +23,8 @@ from microcnn.measurement.measure import read_measurements
 
 
 def _feature(areas: dict[str, float], rows: Sequence[ManifestRow]) -> np.ndarray:
-    return np.log10([[areas[r.path]] for r in rows])
+    """log10 of the measured mean grain area in square micrometres (each image's pixel size)."""
+    return np.log10([[areas[r.path] * r.pixel_size_um**2] for r in rows])
 
 
 def fit_threshold(
@@ -36,13 +37,13 @@ def fit_threshold(
 
 
 def thresholds(model: LogisticRegression, class_names: Sequence[str]) -> dict[str, float]:
-    """For two classes, the mean grain area (domain units) where the decision flips."""
+    """For two classes, the mean grain area (um^2) where the decision flips."""
     if len(class_names) != 2:
         return {}
     log_area = -float(model.intercept_[0]) / float(model.coef_[0, 0])
     return {
-        "mean_grain_area": 10**log_area,
-        "equivalent_diameter": math.sqrt(4 * 10**log_area / math.pi),
+        "mean_grain_area_um2": 10**log_area,
+        "equivalent_diameter_um": math.sqrt(4 * 10**log_area / math.pi),
     }
 
 
@@ -69,7 +70,7 @@ def run_baseline(
     ]
     save_predictions(predictions_path, predictions, class_names, {r.path: r for r in test})
     summary = {
-        "feature": "log10(mean grain area, planimetric, domain units)",
+        "feature": "log10(mean grain area, planimetric, um^2)",
         "class_names": list(class_names),
         "train_images": len(train),
         "train_accuracy": float(

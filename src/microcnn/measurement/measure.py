@@ -1,66 +1,74 @@
-"""The measure stage: ASTM E112 grain size of every image of one style, one CSV row per image."""
+"""The classical measurement of whole images: ASTM E112 planimetric and intercept grain size,
+one CSV row per image, for the workflow's measure stage and for `microcnn measure` alike."""
 
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 from microcnn.atomic import write_csv
-from microcnn.imaging.render import STYLES, ImageSettings, Renderer
-from microcnn.measurement.grainsize import measure_image
+from microcnn.measurement.grainsize import GrainSize, measure_image
 
+# Areas in pixels of the image as given; micrometres and G only with a known pixel size.
 MEASUREMENT_FIELDS = [
     "path",
-    "style",
+    "mean_grain_area_px",
+    "mean_intercept_px",
     "grains_equivalent",
-    "mean_area_px",
-    "mean_area_domain",
-    "mean_area_mm2",
-    "mean_intercept_domain",
-    "g_planimetric",
-    "g_intercept",
+    "pixel_size_um",
+    "mean_grain_area_um2",
+    "astm_g",
+    "astm_g_intercept",
 ]
 
 
-def measure_batch(
-    paths: Sequence[str | Path],
-    style: str,
-    settings: ImageSettings,
-    domain_mm: float,
-    out_path: str | Path,
-) -> None:
-    """Measure every image of one style; write a CSV row per image.
+def measurement_row(path: str, m: GrainSize, pixel_size_um: float | None) -> dict[str, str | float]:
+    """One image's row: pixel values always, micrometres and G numbers when the pixel size is
+    known (empty otherwise)."""
+    known = pixel_size_um is not None and math.isfinite(pixel_size_um)
+    # measure_image was given mm per pixel = pixel_size_um / 1000 (or 1 when unknown).
+    return {
+        "path": path,
+        "mean_grain_area_px": f"{m.mean_area_px:.4f}",
+        "mean_intercept_px": f"{m.mean_intercept_px:.4f}",
+        "grains_equivalent": f"{m.grains_equivalent:.1f}",
+        "pixel_size_um": f"{pixel_size_um:.6g}" if known else "",
+        "mean_grain_area_um2": f"{m.mean_area_px * pixel_size_um**2:.6g}" if known else "",
+        "astm_g": f"{m.g_planimetric:.3f}" if known else "",
+        "astm_g_intercept": f"{m.g_intercept:.3f}" if known else "",
+    }
 
-    The measured box and the scale come from the renderer of that style: the drawn square for
-    the framed styles, the whole image for `fullframe` (whose pixels are about twice as fine).
-    """
-    renderer = Renderer(settings, STYLES[style])
-    mm_per_pixel = domain_mm / renderer.pixels_per_unit
+
+def measure_file(
+    path: str | Path, pixel_size_um: float | None, box: tuple[int, int, int, int] | None = None
+) -> GrainSize:
+    """E112 measurement of one image file; `box` (row0, row1, col0, col1) is the specimen's part
+    of the image, by default its non-white bounding box."""
+    mm_per_pixel = pixel_size_um / 1000 if pixel_size_um else 1.0
+    return measure_image(path, mm_per_pixel, box)
+
+
+def measure_records(record_files: Sequence[str | Path], out_path: str | Path) -> None:
+    """The measure stage: every image of the render records (`IMAGE_RECORD_FIELDS`), measured
+    in the box its view shows the specimen in, at its pixel size."""
     rows = []
-    for path in sorted(map(str, paths)):
-        m = measure_image(path, mm_per_pixel, renderer.domain_box)
-        rows.append(
-            {
-                "path": path,
-                "style": style,
-                "grains_equivalent": f"{m.grains_equivalent:.1f}",
-                "mean_area_px": f"{m.mean_area_px:.3f}",
-                "mean_area_domain": f"{m.mean_area_px / renderer.pixels_per_unit**2:.6g}",
-                "mean_area_mm2": f"{m.mean_area_mm2:.6g}",
-                "mean_intercept_domain": f"{m.mean_intercept_px / renderer.pixels_per_unit:.6g}",
-                "g_planimetric": f"{m.g_planimetric:.3f}",
-                "g_intercept": f"{m.g_intercept:.3f}",
-            }
-        )
+    for file in record_files:
+        with open(file, newline="", encoding="utf-8") as handle:
+            for record in csv.DictReader(handle):
+                pixel_size = float(record["pixel_size_um"])
+                box = tuple(int(v) for v in record["box"].split())
+                m = measure_file(record["path"], pixel_size, box)
+                rows.append(measurement_row(record["path"], m, pixel_size))
     write_csv(out_path, MEASUREMENT_FIELDS, rows)
 
 
 def read_measurements(files: Sequence[str | Path]) -> dict[str, float]:
-    """Mean grain area (domain units) by image path."""
+    """Measured mean grain area in pixels, by image path."""
     areas = {}
     for file in files:
         with open(file, newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                areas[row["path"]] = float(row["mean_area_domain"])
+                areas[row["path"]] = float(row["mean_grain_area_px"])
     return areas

@@ -1,0 +1,92 @@
+"""Views and truth: the true grain size in an image's own pixels, checked against a label map."""
+
+import math
+
+import numpy as np
+import pytest
+
+from microcnn.geometry.generate import ClassSpec, GenerationSettings, generate_one
+from microcnn.imaging.render import cell_polygons
+from microcnn.imaging.view import View, draw_view, label_map, truth
+
+FINE = ClassSpec("fine", 1, (0.05, 0.11), 0.25)
+COARSE = ClassSpec("coarse", 1, (0.2, 0.34), 0.25)
+
+
+def _from_labels(labels: np.ndarray) -> tuple[int, int, int]:
+    """Grains wholly in the image, grains the image edge cuts, and the specimen's pixels."""
+    present = set(np.unique(labels[labels >= 0]).tolist())
+    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    cut = set(np.unique(edge[edge >= 0]).tolist())
+    return len(present - cut), len(cut), int((labels >= 0).sum())
+
+
+@pytest.mark.parametrize("spec", [FINE, COARSE], ids=["fine", "coarse"])
+@pytest.mark.parametrize("seed", range(4))
+def test_truth_equals_the_label_map_count(spec, seed):
+    mesh, _ = generate_one(spec, 1, seed, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    view, _ = draw_view(432, 288, 221.76, (0.5, 2.5), np.random.default_rng(seed))
+    true = truth(polygons, view)
+    whole, cut, area = _from_labels(label_map(polygons, view))
+    assert abs(whole - true.grains_whole) <= 1 and abs(cut - true.grains_cut) <= 1
+    left, top, right, bottom = view.shown
+    # Pixels are whole: the count may differ by a row and a column of the shown rectangle.
+    assert abs(area - true.shown_area_px) <= (right - left) + (bottom - top)
+    assert area / (whole + 0.5 * cut) == pytest.approx(true.mean_grain_area_px, rel=0.015)
+
+
+def test_label_map_cell_areas_match_the_geometry():
+    mesh, _ = generate_one(COARSE, 1, 0, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    view = View.centred(432, 288, 221.76)
+    labels = label_map(polygons, view)
+    counts = np.bincount(labels[labels >= 0], minlength=len(polygons))
+    areas = np.asarray(mesh.volumes) * 221.76**2
+    np.testing.assert_allclose(counts, areas, rtol=0.03)
+
+
+def test_a_framed_specimen_counts_every_grain_whole():
+    mesh, _ = generate_one(FINE, 1, 0, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    true = truth(polygons, View.centred(432, 288, 221.76))
+    assert (true.grains_whole, true.grains_cut) == (len(polygons), 0)
+    # The whole square shown: the mean cell area, in pixels.
+    assert true.mean_grain_area_px == pytest.approx(221.76**2 / len(polygons))
+
+
+@pytest.mark.parametrize("magnification", [0.5, 1.0, 2.0])
+def test_magnification_scales_the_truth_by_its_square(magnification):
+    mesh, _ = generate_one(FINE, 1, 0, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    base = truth(polygons, View.centred(432, 288, 100.0)).mean_grain_area_px
+    # Still framed (at most 200 of 288 pixels): the same grains, m^2 times the pixels.
+    scaled = truth(polygons, View.centred(432, 288, 100.0 * magnification))
+    assert scaled.mean_grain_area_px == pytest.approx(base * magnification**2)
+
+
+def test_a_cropped_view_counts_cut_grains_half():
+    mesh, _ = generate_one(COARSE, 1, 0, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    view = View.centred(432, 288, 600.0)  # the frame shows the middle of the square
+    assert not view.framed and view.box == (0, 288, 0, 432)
+    true = truth(polygons, view)
+    assert true.grains_cut > 0
+    assert true.shown_area_px == 432 * 288
+    assert true.mean_grain_area_px == pytest.approx(
+        432 * 288 / (true.grains_whole + 0.5 * true.grains_cut)
+    )
+
+
+def test_draw_view_range_and_framing():
+    rng = np.random.default_rng(1)
+    drawn = [draw_view(432, 288, 221.76, (0.5, 2.5), rng) for _ in range(400)]
+    ms = np.array([m for _, m in drawn])
+    assert ms.min() >= 0.5 and ms.max() <= 2.5
+    # Log-uniform: as many below 1.118 (the geometric middle) as above it.
+    assert abs((ms < math.sqrt(1.25)).mean() - 0.5) < 0.08
+    for view, _ in drawn:
+        left, top, right, bottom = view.shown
+        if view.pixels_per_unit >= 432:
+            assert (left, top, right, bottom) == (0, 0, 432, 288)  # the frame is filled
+        assert view.framed == (view.pixels_per_unit <= 288)
