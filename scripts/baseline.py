@@ -1,5 +1,6 @@
-"""Snakemake entry point: fit the grain-size threshold on the training images, predict the test."""
+"""Snakemake entry point: the classical measurement's classes for the test images."""
 
+from microcnn.classes import GrainSizeClasses
 from microcnn.measurement.baseline import run_baseline
 from microcnn.workflow_io import log_to
 
@@ -9,7 +10,7 @@ with log_to(smk.log[0]):
         list(smk.input.measurements),
         smk.input.train,
         smk.input.test,
-        smk.params.classes,
+        GrainSizeClasses.from_json(smk.params.classes),
         smk.output.predictions,
-        smk.output.model,
+        smk.output.summary,
     )

@@ -5,10 +5,9 @@ from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
-    import keras
-
+    from microcnn.learning.architectures import load
     from microcnn.learning.diagram import describe, draw_diagram
 
-    model = keras.models.load_model(smk.input.model)
+    model = load(smk.input.model)
     write_text(smk.output.summary, describe(model) + "\n")
     draw_diagram(model, smk.output.diagram)

@@ -6,6 +6,7 @@ from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
+    from microcnn.classes import GrainSizeClasses
     from microcnn.learning.training import TrainingSettings, train
 
     # TensorFlow uses the cores the job was given (a cluster profile may raise them).
@@ -14,11 +15,12 @@ with log_to(smk.log[0]):
     )
     train(
         smk.input.train,
-        smk.params.classes,
+        GrainSizeClasses.from_json(smk.params.classes),
         smk.params.height,
         smk.params.width,
         settings,
         smk.params.seed,
         smk.output.model,
         smk.output.history,
+        smk.params.reference_pixel_size_um,
     )

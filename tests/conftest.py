@@ -41,14 +41,17 @@ def seeded_tensorflow() -> None:
 
 @pytest.fixture(scope="session")
 def saved_model(tmp_path_factory) -> Path:
-    """An untrained reference model saved as the workflow saves it, with its metadata."""
+    """An untrained compact network saved as the workflow saves it, with its metadata: it
+    answers log10 area 3.0 (1000 px) with sd 0.3 for every image."""
+    from microcnn.classes import GrainSizeClasses
     from microcnn.learning import tf_setup
-    from microcnn.learning.architectures import reference_cnn
+    from microcnn.learning.architectures import build
 
     tf_setup.configure(2, seed=1)
     path = tmp_path_factory.mktemp("model") / "model.keras"
-    reference_cnn(288, 432, 2).save(path)
-    meta = {"class_names": ["coarse", "fine"], "height": 288, "width": 432}
+    build("compact", log10_area_mean=3.0).save(path)
+    classes = GrainSizeClasses(("fine", "coarse"), (10000.0,), ((2e3, 8e3), (2e4, 9e4)))
+    meta = {"classes": classes.to_json(), "reference_pixel_size_um": 4.5}
     path.with_suffix(".json").write_text(json.dumps(meta))
     return path
 

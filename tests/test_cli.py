@@ -1,39 +1,70 @@
-"""`microcnn predict`: good images, bad files, odd formats; one line per failure, no traceback."""
+"""`microcnn predict` and `microcnn measure`: good images at native size, bad files, odd formats;
+one line per failure, no traceback; the pixel size decides micrometres, G and the class."""
 
 import csv
 import io
 import shutil
 
+import numpy as np
 import pytest
+from PIL import Image
 
+from microcnn.classes import astm_g
 from microcnn.cli import main
+from microcnn.data.predictions import columns
+
+NAMES = ("fine", "coarse")  # the saved model's classes, finest first
 
 
 def _rows(text):
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_cli_answers_good_files_and_reports_bad_ones(images, saved_model, capsys):
+def test_predict_answers_good_files_and_reports_bad_ones(images, saved_model, capsys):
     args = [str(images / n) for n in ("good.png", "empty.png", "truncated.png", "grey16.png")]
     code = main(["predict", *args, str(images / "missing.png"), "--model", str(saved_model)])
     out, err = capsys.readouterr()
     assert code == 1
     rows = _rows(out)
     assert [r["path"] for r in rows] == [args[0], args[3]]
-    assert set(rows[0]) == {"path", "label", "probability", "p_coarse", "p_fine"}
+    assert list(rows[0]) == columns(NAMES, with_truth=False)
     for row in rows:
-        assert row["label"] in ("coarse", "fine")
         assert float(row["probability"]) == pytest.approx(float(row[f"p_{row['label']}"]))
         assert float(row["p_coarse"]) + float(row["p_fine"]) == pytest.approx(1, abs=1e-5)
+        # The untrained network answers 1000 px, sd 0.3 (log10), for every image.
+        assert float(row["mean_grain_area_px"]) == pytest.approx(1000, rel=1e-3)
+        assert float(row["log10_area_sd"]) == pytest.approx(0.3, rel=1e-3)
     lines = err.strip().splitlines()
     assert "Traceback" not in err
+    assert (
+        sum(
+            line.startswith("note: no --pixel-size: classes decided at the reference")
+            for line in lines
+        )
+        == 1
+    )
     assert any(line.startswith(f"error: {args[1]}: empty file") for line in lines)
     assert any(line.startswith(f"error: {args[2]}: corrupt or truncated") for line in lines)
     assert any("missing.png: no such file" in line for line in lines)
     assert lines[-1] == "3 of 5 inputs failed"
 
 
-def test_cli_folder_is_searched_recursively(images, saved_model, capsys, tmp_path):
+def test_predict_pixel_size_gives_micrometres_g_and_the_class(images, saved_model, capsys):
+    good = str(images / "good.png")
+    # Without a pixel size: the reference 4.5 um per pixel, 1000 px = 20250 um^2: coarse.
+    assert main(["predict", good, "--model", str(saved_model)]) == 0
+    (row,) = _rows(capsys.readouterr().out)
+    assert row["label"] == "coarse" and row["astm_g"] == row["mean_grain_area_um2"] == ""
+    # At 2 um per pixel the same 1000 px are 4000 um^2: fine, with G.
+    assert main(["predict", good, "--pixel-size", "2", "--model", str(saved_model)]) == 0
+    out, err = capsys.readouterr()
+    (row,) = _rows(out)
+    assert row["label"] == "fine" and float(row["mean_grain_area_um2"]) == pytest.approx(4000)
+    assert float(row["astm_g"]) == pytest.approx(astm_g(4000.0), abs=2e-3)
+    assert err == ""  # a known pixel size needs no note
+
+
+def test_predict_folder_any_size_no_resizing(images, saved_model, capsys, tmp_path):
     out_csv = tmp_path / "predictions.csv"
     code = main(["predict", str(images), "--model", str(saved_model), "--output", str(out_csv)])
     _, err = capsys.readouterr()
@@ -41,24 +72,86 @@ def test_cli_folder_is_searched_recursively(images, saved_model, capsys, tmp_pat
     names = sorted(r["path"].rsplit("/", 1)[-1] for r in rows)
     assert names == ["deep.jpg", "good.png", "grey16.png", "rgba.png", "small.png"]
     assert code == 1  # empty, text and truncated .png files failed
-    assert "warning: " in err and "small.png: resized from 150x100 to 432x288" in err
-    assert "notes.txt" not in err
+    assert "resized" not in err and "notes.txt" not in err
     assert err.count("error: ") == 3
 
 
-def test_cli_all_good_exits_zero(images, saved_model, capsys, tmp_path):
+def test_predict_many_images_and_sizes_exit_zero(images, saved_model, capsys, tmp_path):
     folder = tmp_path / "ok"
     folder.mkdir()
-    for k in range(70):  # more than one prediction batch
+    for k in range(70):  # more than one batch of one size
         shutil.copy(images / "good.png", folder / f"{k:02d}.png")
-    assert main(["predict", str(folder), "--model", str(saved_model)]) == 0
+    Image.new("RGB", (1600, 1200), "white").save(folder / "large.png")
+    assert main(["predict", str(folder), "--model", str(saved_model), "--pixel-size", "1"]) == 0
     out, err = capsys.readouterr()
     rows = _rows(out)
-    assert len(rows) == 70 and len({r["p_fine"] for r in rows}) == 1
-    assert err == ""
+    assert len(rows) == 71 and err == ""
+    assert [r["path"].rsplit("/", 1)[-1] for r in rows][-1] == "large.png"
 
 
-def test_cli_missing_model(images, tmp_path, capsys):
+def test_predict_missing_model(images, tmp_path, capsys):
     code = main(["predict", str(images / "good.png"), "--model", str(tmp_path / "none.keras")])
     assert code == 2
     assert "cannot load model" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def rendering(tmp_path_factory):
+    """A default fine microstructure rendered at 1024x768 (the square 0.77 of the height)."""
+    from microcnn.geometry.generate import ClassSpec, GenerationSettings, generate_one
+    from microcnn.imaging.render import ImageSettings, Renderer, encode_png
+
+    mesh, _ = generate_one(ClassSpec("fine", 1, (0.08, 0.08), 0.25), 3, 0, GenerationSettings())
+    path = tmp_path_factory.mktemp("render") / "fine-1024.png"
+    path.write_bytes(encode_png(Renderer(ImageSettings(1024, 768)).render(mesh)))
+    return path
+
+
+def test_measure_same_columns_and_the_planimetric_g(rendering, saved_model, capsys):
+    code = main(["measure", str(rendering), "--pixel-size", "1.7", "--model", str(saved_model)])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""
+    (row,) = _rows(out)
+    assert list(row)[: len(columns(NAMES, False))] == columns(NAMES, False)
+    assert list(row)[len(columns(NAMES, False)) :] == [
+        "astm_g_intercept",
+        "mean_intercept_px",
+        "grains_equivalent",
+    ]
+    area_um2 = float(row["mean_grain_area_px"]) * 1.7**2
+    assert float(row["astm_g"]) == pytest.approx(astm_g(area_um2), abs=2e-3)
+    assert float(row["probability"]) == 1.0  # the classical measurement: a hard decision
+
+
+def test_measure_in_native_pixels_a_downscale_has_a_quarter_of_the_area(
+    rendering, saved_model, capsys, tmp_path
+):
+    half = tmp_path / "fine-512.png"
+    with Image.open(rendering) as image:
+        image.resize((512, 384), Image.Resampling.LANCZOS).save(half)
+    assert main(["measure", str(rendering), str(half), "--model", str(saved_model)]) == 0
+    full, small = (float(r["mean_grain_area_px"]) for r in _rows(capsys.readouterr().out))
+    assert full / small == pytest.approx(4.0, rel=0.15)
+
+
+def test_measure_bad_files_and_blank_images(images, saved_model, capsys, tmp_path):
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((50, 60, 3), 255, np.uint8)).save(blank)
+    args = [str(images / "empty.png"), str(images / "text.png"), str(blank)]
+    code = main(["measure", *args, "--model", str(saved_model)])
+    out, err = capsys.readouterr()
+    assert code == 1 and _rows(out) == [] and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "3 of 3 inputs failed"
+
+
+def test_measure_without_a_model_says_where_the_classes_come_from(images, tmp_path, capsys):
+    code = main(["measure", str(images / "good.png"), "--model", str(tmp_path / "x.keras")])
+    assert code == 2
+    assert "cannot read the classes from the model's metadata" in capsys.readouterr().err
+
+
+def test_a_bad_pixel_size_is_a_usage_error(images, saved_model, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", str(images / "good.png"), "--pixel-size", "-1"])
+    assert exit_info.value.code == 2
+    assert "must be a positive number" in capsys.readouterr().err

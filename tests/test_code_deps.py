@@ -26,6 +26,7 @@ def test_closure_follows_imports_through_modules_and_lazy_imports():
         "learning/tf_setup.py",
         "learning/model_files.py",
         "data/manifest.py",
+        "classes.py",
         "rng.py",
         "atomic.py",
         "workflow_io.py",
@@ -63,7 +64,15 @@ def test_learning_never_imports_microstructpy():
 
 
 @pytest.mark.parametrize(
-    "light", ["config.py", "batching.py", "code_deps.py", "learning/model_files.py"]
+    "light",
+    [
+        "config.py",
+        "batching.py",
+        "code_deps.py",
+        "classes.py",
+        "scale.py",
+        "learning/model_files.py",
+    ],
 )
 def test_what_the_snakefile_imports_is_light(light):
     heavy = {"tensorflow", "keras", "microstructpy", "matplotlib", "sklearn", "scipy"}

@@ -1,63 +1,166 @@
-"""The `microcnn` command."""
+"""The `microcnn` command: grain size of any image, by the trained network (`predict`) or by the
+classical ASTM E112 measurement (`measure`), with the class that follows.
+
+Exit codes: 0 every input answered, 1 some inputs failed (one line each on stderr, the others
+answered), 2 a usage or model error (nothing done).
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from microcnn.learning.model_files import DEFAULT_MODEL
+from microcnn.learning.model_files import DEFAULT_MODEL, read_metadata
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _inputs(paths: Sequence[str]) -> tuple[list[Path], int]:
+    """The image files to answer, and how many arguments failed already (named on stderr)."""
+    from microcnn.imaging.images import find_images
+
+    files, missing = find_images(list(paths))
+    for path, reason in missing:
+        _error(f"{path}: {reason}")
+    return files, len(missing)
+
+
+def _note_reference_scale(args: argparse.Namespace, reference_um: float) -> None:
+    if args.pixel_size is None:
+        print(
+            f"note: no --pixel-size: classes decided at the reference pixel size "
+            f"({reference_um:.4g} um per pixel); micrometres and G left empty",
+            file=sys.stderr,
+        )
+
+
+def _write(args: argparse.Namespace, predictions, class_names, extra=None) -> None:
+    from microcnn.data.predictions import write_predictions
+
+    if args.output:
+        with open(args.output, "w", newline="", encoding="utf-8") as out:
+            write_predictions(out, predictions, class_names, extra=extra)
+    else:
+        write_predictions(sys.stdout, predictions, class_names, extra=extra)
+
+
+def _finish(failed: int, total: int) -> int:
+    if failed:
+        print(f"{failed} of {total} inputs failed", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from microcnn.imaging.images import find_images
-
-    files, missing = find_images(args.paths)
-    failed = len(missing)
-    for path, reason in missing:
-        print(f"error: {path}: {reason}", file=sys.stderr)
+    files, failed = _inputs(args.paths)
+    total = len(files) + failed
     try:
-        from microcnn.learning.predict import Classifier
+        from microcnn.learning.predict import GrainSizeModel
 
-        classifier = Classifier(args.model)
-    except (FileNotFoundError, ValueError, OSError) as exc:
-        print(f"error: cannot load model: {exc}", file=sys.stderr)
+        model = GrainSizeModel(args.model)
+    except (FileNotFoundError, ValueError, OSError, KeyError) as exc:
+        _error(f"cannot load model: {exc}")
         return 2
+    _note_reference_scale(args, model.reference_pixel_size_um)
 
     def on_error(path: str, reason: str) -> None:
         nonlocal failed
         failed += 1
-        print(f"error: {path}: {reason}", file=sys.stderr)
+        _error(f"{path}: {reason}")
 
-    def on_note(path: str, note: str) -> None:
-        print(f"warning: {path}: {note}", file=sys.stderr)
+    estimates = model.estimate_files(files, on_error)
+    predictions = [model.classify(e, args.pixel_size) for e in estimates]
+    _write(args, predictions, model.classes.names)
+    return _finish(failed, total)
 
-    from microcnn.data.predictions import write_predictions
 
-    predictions = classifier.predict_files(files, on_error, on_note)
-    if args.output:
-        with open(args.output, "w", newline="", encoding="utf-8") as out:
-            write_predictions(out, predictions, classifier.class_names)
-    else:
-        write_predictions(sys.stdout, predictions, classifier.class_names)
-    if failed:
-        print(f"{failed} of {len(files) + len(missing)} inputs failed", file=sys.stderr)
-    return 1 if failed else 0
+def _measure(args: argparse.Namespace) -> int:
+    files, failed = _inputs(args.paths)
+    total = len(files) + failed
+    try:
+        from microcnn.classes import GrainSizeClasses
+
+        meta = read_metadata(args.model)
+        classes = GrainSizeClasses.from_json(meta["classes"])
+        reference_um = float(meta["reference_pixel_size_um"])
+    except (FileNotFoundError, ValueError, OSError, KeyError) as exc:
+        _error(f"cannot read the classes from the model's metadata: {exc}")
+        return 2
+    _note_reference_scale(args, reference_um)
+    from microcnn.data.predictions import classify
+    from microcnn.imaging.images import ImageError, load_image
+    from microcnn.measurement.grainsize import measure_image
+
+    predictions, extra = [], {}
+    known = args.pixel_size is not None
+    pixel_size = args.pixel_size if known else reference_um
+    for path in map(str, files):
+        try:
+            m = measure_image(load_image(path), pixel_size / 1000)
+        except (ImageError, ValueError) as exc:
+            failed += 1
+            _error(f"{path}: {exc}")
+            continue
+        if m.intersections == 0 or not (m.mean_area_px > 0 and math.isfinite(m.mean_area_px)):
+            failed += 1
+            _error(f"{path}: no grain boundaries found")
+            continue
+        # The classical measurement carries no uncertainty of its own: its class is a hard
+        # decision (probability 1) and its interval a point.
+        predictions.append(
+            classify(path, math.log10(m.mean_area_px), 0.0, classes, pixel_size, known)
+        )
+        extra[path] = {
+            "astm_g_intercept": f"{m.g_intercept:.3f}" if known else "",
+            "mean_intercept_px": f"{m.mean_intercept_px:.4f}",
+            "grains_equivalent": f"{m.grains_equivalent:.1f}",
+        }
+    _write(args, predictions, classes.names, extra)
+    return _finish(failed, total)
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="microcnn", description=__doc__)
+    parser = argparse.ArgumentParser(prog="microcnn", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    predict = sub.add_parser(
-        "predict",
-        help="classify images by grain size",
-        description="Classify image files (or folders, searched recursively) with a trained "
-        "model. Writes CSV (path,label,probability,p_<class>...) to --output or stdout.",
-    )
-    predict.add_argument("paths", nargs="+", metavar="PATH", help="image file or folder")
-    predict.add_argument("--model", default=DEFAULT_MODEL, help=f"default: {DEFAULT_MODEL}")
-    predict.add_argument("--output", "-o", help="CSV file to write (default: stdout)")
-    predict.set_defaults(func=_predict)
+    for name, func, text in (
+        (
+            "predict",
+            _predict,
+            "Measure grain size with the trained network, at each image's native pixels (any "
+            "size, never resized): estimated mean grain area in pixels with its uncertainty, "
+            "the class and its probability.",
+        ),
+        (
+            "measure",
+            _measure,
+            "Measure grain size the classical way (ASTM E112 planimetric and intercept) from "
+            "each image's pixels, with the same columns as predict; the classes come from the "
+            "model's metadata.",
+        ),
+    ):
+        command = sub.add_parser(name, help=text.split(",")[0], description=text)
+        command.add_argument("paths", nargs="+", metavar="PATH", help="image file or folder")
+        command.add_argument(
+            "--pixel-size",
+            type=_positive,
+            metavar="UM",
+            help="micrometres per pixel of the images: adds areas in um^2 and ASTM G, and the "
+            "class is decided at it (default: the reference pixel size is assumed)",
+        )
+        command.add_argument("--model", default=DEFAULT_MODEL, help=f"default: {DEFAULT_MODEL}")
+        command.add_argument("--output", "-o", help="CSV file to write (default: stdout)")
+        command.set_defaults(func=func)
     return parser
 
 

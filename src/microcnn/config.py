@@ -16,6 +16,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from microcnn.classes import check_bands
+
 # Package data, so that an installed (not only an editable) package finds it.
 SCHEMA_PATH = Path(str(importlib.resources.files("microcnn") / "config.schema.yaml"))
 
@@ -90,6 +92,7 @@ def _semantic_errors(config: Mapping[str, Any]) -> list[str]:
             f"config key 'image.magnification': low {low} is above high {high}; "
             "allowed: [low, high] with 0.1 <= low <= high <= 10"
         )
+    errors += check_bands(list(config.get("classes", {})), config)
     held_out = config.get("training", {}).get("held_out_style")
     styles = config.get("image", {}).get("styles", [])
     if held_out is not None and held_out not in styles:

@@ -8,18 +8,18 @@ from microcnn.imaging.images import ImageError, find_images, load_image
 
 
 def test_load_image_conversions(images):
-    assert load_image(images / "good.png", 288, 432).note is None
-    rgba = load_image(images / "rgba.png", 288, 432)
-    assert rgba.pixels.shape == (288, 432, 3)
-    grey = load_image(images / "grey16.png", 288, 432)
-    assert grey.pixels.shape == (288, 432, 3)
+    good = load_image(images / "good.png")
+    assert good.shape == (288, 432, 3) and good.dtype == np.uint8
+    assert load_image(images / "rgba.png").shape == (288, 432, 3)
+    grey = load_image(images / "grey16.png")
+    assert grey.shape == (288, 432, 3)
     source = np.asarray(Image.open(images / "grey16.png"), dtype=np.float64)
     # 16-bit greyscale is scaled to 8 bits, not clipped at 255.
-    np.testing.assert_allclose(grey.pixels[:, :, 0], np.rint(source * 255 / 65535), atol=1)
-    assert grey.pixels.max() > 200 and grey.pixels.min() < 50
-    small = load_image(images / "small.png", 288, 432)
-    assert small.pixels.shape == (288, 432, 3)
-    assert "resized from 150x100 to 432x288" in small.note
+    np.testing.assert_allclose(grey[:, :, 0], np.rint(source * 255 / 65535), atol=1)
+    assert grey.max() > 200 and grey.min() < 50
+    # Never resized: an image of another size keeps its pixels (and its grain size).
+    small = load_image(images / "small.png")
+    np.testing.assert_array_equal(small, np.asarray(Image.open(images / "small.png")))
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_load_image_conversions(images):
 )
 def test_load_image_errors(images, name, reason):
     with pytest.raises(ImageError, match=reason):
-        load_image(images / name, 288, 432)
+        load_image(images / name)
 
 
 def test_find_images_searches_folders_and_names_missing_paths(images):

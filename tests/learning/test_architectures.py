@@ -1,60 +1,86 @@
-"""The networks: shapes, built-in rescaling and a training step for every architecture."""
+"""The networks: any image size, built-in rescaling, a likelihood that trains, a specimen
+average that ignores a white margin."""
+
+import math
 
 import numpy as np
 import pytest
 
-from microcnn.learning.architectures import ARCHITECTURES, build, compact_cnn, reference_cnn
+from microcnn.learning.architectures import (
+    ARCHITECTURES,
+    MIN_LOG10_SD,
+    SpecimenAverage,
+    build,
+    gaussian_nll,
+    load,
+    log10_area_error,
+    split_output,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded_tensorflow")
 
 
 @pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
-@pytest.mark.parametrize("n_classes", [2, 3])
-def test_shapes_and_softmax(architecture, n_classes):
-    model = build(architecture, 288, 432, n_classes)
-    assert model.input_shape == (None, 288, 432, 3)  # (height, width, channels)
-    assert model.output_shape == (None, n_classes)
-    probs = model.predict_on_batch(np.full((2, 288, 432, 3), 255, dtype=np.uint8))
-    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
-
-
-def test_reference_layers():
-    layers = reference_cnn(288, 432, 2).layers
-    conv = [layer for layer in layers if layer.__class__.__name__ == "Conv2D"]
-    assert [layer.filters for layer in conv] == [8, 16, 32, 32]
-    assert all(layer.kernel_size == (3, 3) for layer in conv)
+@pytest.mark.parametrize("shape", [(288, 432), (64, 96), (384, 512)])
+def test_any_image_size_gives_two_numbers(architecture, shape):
+    model = build(architecture, log10_area_mean=2.5)
+    out = np.asarray(model.predict_on_batch(np.full((2, *shape, 3), 255, dtype=np.uint8)))
+    assert out.shape == (2, 2)
+    mean, sd = (np.asarray(v) for v in split_output(out))
+    # Untrained: every image starts at the given mean with a wide sd.
+    np.testing.assert_allclose(mean, 2.5, atol=1e-5)
+    np.testing.assert_allclose(sd, 0.3, rtol=1e-4)
 
 
 @pytest.mark.parametrize(
     ("architecture", "low", "high"), [("reference", 0.0, 1.0), ("compact", -1.0, 1.0)]
 )
 def test_rescaling_is_the_first_layer(architecture, low, high):
-    first = build(architecture, 288, 432, 2).layers[1]  # layers[0] is the input
+    first = build(architecture).layers[1]  # layers[0] is the input
     assert first.__class__.__name__ == "Rescaling"
     offset = getattr(first, "offset", 0.0)
     assert first.scale * 0 + offset == pytest.approx(low)  # uint8 pixels map to [low, high]
     assert first.scale * 255 + offset == pytest.approx(high)
 
 
+def test_specimen_average_weights_positions():
+    features = np.zeros((1, 2, 2, 1), dtype="float32")
+    features[0, 0, 0, 0] = 4.0  # the one specimen position has feature 4, the margin 0
+    weights = np.zeros((1, 2, 2, 1), dtype="float32")
+    weights[0, 0, 0, 0] = 1.0
+    out = np.asarray(SpecimenAverage()([features, weights]))
+    assert out[0, 0] == pytest.approx(math.log(4.0 + 1e-3), rel=1e-4)
+
+
+def test_likelihood_and_error():
+    y_pred = np.array([[2.0, math.log(0.1)], [3.0, math.log(1e-6)]], dtype="float32")
+    y_true = np.array([2.1, 3.0], dtype="float32")
+    z = 0.1 / 0.1
+    expected = np.mean([0.5 * z**2 + math.log(0.1), math.log(MIN_LOG10_SD)])
+    assert float(gaussian_nll(y_true, y_pred)) == pytest.approx(expected, rel=1e-4)
+    assert float(log10_area_error(y_true, y_pred)) == pytest.approx(0.05, rel=1e-4)
+
+
 @pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
-def test_a_training_step_lowers_the_loss(architecture):
+def test_a_few_steps_learn_the_target(architecture, tmp_path):
     import keras
 
-    model = build(architecture, 64, 96, 2)
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
+    model = build(architecture, log10_area_mean=2.0)
+    model.compile(keras.optimizers.Adam(3e-3), loss=gaussian_nll)
     rng = np.random.default_rng(0)
     x = rng.integers(0, 255, size=(8, 64, 96, 3)).astype("uint8")
-    x[4:] //= 4  # two separable classes: bright and dark
-    y = np.array([0] * 4 + [1] * 4)
-    before = model.evaluate(x, y, verbose=0)
-    model.fit(x, y, epochs=3, batch_size=8, verbose=0)
-    assert model.evaluate(x, y, verbose=0) < before
-
-
-def test_the_registry_names_its_networks():
-    assert {"reference": reference_cnn, "compact": compact_cnn} == ARCHITECTURES
+    x[4:] //= 4  # two kinds of image with different targets
+    y = np.array([1.5] * 4 + [2.5] * 4, dtype="float32")
+    before = float(model.evaluate(x, y, verbose=0))
+    model.fit(x, y, epochs=20, batch_size=8, verbose=0)
+    assert float(model.evaluate(x, y, verbose=0)) < before
+    path = tmp_path / "m.keras"
+    model.save(path)
+    np.testing.assert_allclose(
+        load(path).predict_on_batch(x), model.predict_on_batch(x), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_unknown_architecture():
     with pytest.raises(ValueError, match="allowed: \\['compact', 'reference'\\]"):
-        build("vgg", 288, 432, 2)
+        build("vgg")

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.usefixtures("seeded_tensorflow")
 
 
 def test_describe_gives_the_parameter_count():
-    model = compact_cnn(288, 432, 2)
+    model = compact_cnn()
     text = describe(model)
     assert "compact_cnn" in text
     assert f"{model.count_params():,}" in text
@@ -17,7 +17,7 @@ def test_describe_gives_the_parameter_count():
 
 
 def test_draw_diagram_draws_one_box_per_layer(tmp_path):
-    model = compact_cnn(288, 432, 3)
+    model = compact_cnn()
     out = tmp_path / "compact.png"
     assert draw_diagram(model, out) == len(model.layers)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

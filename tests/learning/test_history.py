@@ -4,13 +4,16 @@ from PIL import Image
 
 from microcnn.learning.history import plot_history, read_history
 
-HISTORY = "epoch,accuracy,loss,val_accuracy,val_loss\n1,0.5,0.7,0.5,0.69\n2,0.9,0.3,0.8,0.4\n"
+HISTORY = (
+    "epoch,log10_area_error,loss,val_log10_area_error,val_loss\n"
+    "1,0.5,0.7,0.5,0.69\n2,0.09,-0.3,0.08,-0.4\n"
+)
 
 
 def test_read_history(tmp_path):
     (tmp_path / "h.csv").write_text(HISTORY)
     history = read_history(tmp_path / "h.csv")
-    assert history["epoch"] == [1.0, 2.0] and history["val_loss"] == [0.69, 0.4]
+    assert history["epoch"] == [1.0, 2.0] and history["val_loss"] == [0.69, -0.4]
 
 
 def test_plot_history(tmp_path):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
 from microcnn.learning.training import (
     TrainingSettings,
@@ -39,23 +40,30 @@ def test_validation_split_holds_out_whole_microstructures_per_class():
 
 
 def _images(tmp_path, n_per_class: int, size=(48, 32)) -> list[ManifestRow]:
-    """Bright coarse and dark fine PNGs: classes a network can tell apart in a few steps."""
+    """Bright coarse and dark fine PNGs with their true areas (1000 and 100 px)."""
     rows = []
     rng = np.random.default_rng(0)
-    for cls, level in (("coarse", 200), ("fine", 40)):
+    for cls, level, area in (("coarse", 200, 1000.0), ("fine", 40, 100.0)):
         for i in range(n_per_class):
             pixels = np.clip(level + rng.normal(0, 20, (size[1], size[0], 3)), 0, 255)
             path = tmp_path / f"{cls}-{i:05d}.png"
             Image.fromarray(pixels.astype(np.uint8)).save(path)
-            rows.append(ManifestRow(str(path), cls, "reference"))
+            rows.append(ManifestRow(str(path), cls, "reference", area, 4.5, 1.0))
     return rows
 
 
-def test_make_dataset_batches_decoded_images_and_labels(tmp_path):
+def test_make_dataset_batches_images_and_log_areas(tmp_path):
     rows = _images(tmp_path, 3)
-    batches = list(make_dataset(rows, ["coarse", "fine"], 32, 48, batch_size=4))
+    batches = list(make_dataset(rows, 32, 48, batch_size=4))
     assert [tuple(x.shape) for x, _ in batches] == [(4, 32, 48, 3), (2, 32, 48, 3)]
-    assert np.concatenate([y.numpy() for _, y in batches]).tolist() == [0, 0, 0, 1, 1, 1]
+    targets = np.concatenate([y.numpy() for _, y in batches])
+    np.testing.assert_allclose(targets, [3, 3, 3, 2, 2, 2])
+
+
+def test_images_without_truth_are_refused(tmp_path):
+    rows = [ManifestRow("x.png", "fine", "reference")]  # a hand-made manifest: no area
+    with pytest.raises(ValueError, match="no true grain area, e.g. x.png"):
+        make_dataset(rows, 32, 48, batch_size=4)
 
 
 def test_augmentation_keeps_shape_and_range_and_repeats():
@@ -75,9 +83,11 @@ def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):
     write_manifest(manifest, rows)
     settings = TrainingSettings(epochs=2, batch_size=4, early_stopping_patience=0)
     out = tmp_path / "model"
-    meta = train(manifest, ["coarse", "fine"], 32, 48, settings, 1, out / "m.keras", out / "h.csv")
+    classes = GrainSizeClasses(("fine", "coarse"), (5000.0,), ((1000.0, 3000.0), (8000.0, 9e4)))
+    meta = train(manifest, classes, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 4.5)
     assert json.loads((out / "m.json").read_text()) == meta
-    assert meta["class_names"] == ["coarse", "fine"] and meta["epochs_run"] == 2
+    assert GrainSizeClasses.from_json(meta["classes"]) == classes
+    assert meta["reference_pixel_size_um"] == 4.5 and meta["epochs_run"] == 2
     assert meta["train_images"] + meta["validation_images"] == 16
     history = read_csv(out / "h.csv")
     assert [r["epoch"] for r in history] == ["1", "2"]

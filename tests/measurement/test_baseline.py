@@ -1,26 +1,70 @@
-"""The grain-size threshold baseline on areas whose classes are known."""
+"""The classical baseline: the measurement classified by the class boundaries, with its spread
+estimated on the training images."""
 
+import json
 import math
 
-import numpy as np
 import pytest
 
-from microcnn.data.manifest import ManifestRow
-from microcnn.measurement.baseline import fit_threshold, thresholds
+from microcnn.classes import GrainSizeClasses
+from microcnn.data.manifest import ManifestRow, write_manifest
+from microcnn.measurement.baseline import log10_errors, run_baseline
 
-CLASSES = ["coarse", "fine"]
+from ..helpers import read_csv
+
+CLASSES = GrainSizeClasses(("fine", "coarse"), (10000.0,), ((2e3, 8e3), (2e4, 9e4)))
 
 
-def test_threshold_baseline_finds_the_gap():
-    rng = np.random.default_rng(0)
-    coarse = 10 ** rng.uniform(-1.5, -1.0, 40)  # 10-30 grains per unit square
-    fine = 10 ** rng.uniform(-2.7, -2.0, 40)  # 100-500 grains
-    areas = {f"c{i}": a for i, a in enumerate(coarse)} | {f"f{i}": a for i, a in enumerate(fine)}
-    label = {"c": "coarse", "f": "fine"}
-    train = [ManifestRow(k, label[k[0]], "reference", pixel_size_um=1.0) for k in areas]
-    model = fit_threshold(areas, train, CLASSES)
-    cut = thresholds(model, CLASSES)["mean_grain_area_um2"]
-    assert fine.max() < cut < coarse.min()
-    assert thresholds(model, CLASSES)["equivalent_diameter_um"] == pytest.approx(
-        math.sqrt(4 * cut / math.pi)
+def _measured(path, rows, factor):
+    lines = [
+        "path,mean_grain_area_px,mean_intercept_px,grains_equivalent,pixel_size_um,"
+        "mean_grain_area_um2,astm_g,astm_g_intercept"
+    ]
+    lines += [f"{r.path},{r.mean_grain_area_px * factor(i)},1,1,,,," for i, r in enumerate(rows)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_spread_from_training_errors_and_classes_at_each_pixel_size(tmp_path):
+    train = [
+        ManifestRow(
+            f"t{i}.png",
+            "fine" if i % 2 else "coarse",
+            "reference",
+            1000.0 if i % 2 else 8000.0,
+            2.0,
+            1.0,
+        )
+        for i in range(10)
+    ]
+    test = [
+        ManifestRow("a.png", "fine", "grey", 1500.0, 2.0, 1.0),  # 6000 um^2
+        ManifestRow("b.png", "coarse", "grey", 1500.0, 5.0, 2.5),  # the same pixels, 37500 um^2
+    ]
+    write_manifest(tmp_path / "train.csv", train)
+    write_manifest(tmp_path / "test.csv", test)
+    # The measurement reads 10 % high on every image, training and test alike.
+    files = [
+        _measured(tmp_path / "m1.csv", train, lambda i: 1.1),
+        _measured(tmp_path / "m2.csv", test, lambda i: 1.1),
+    ]
+    run_baseline(
+        files,
+        tmp_path / "train.csv",
+        tmp_path / "test.csv",
+        CLASSES,
+        tmp_path / "pred.csv",
+        tmp_path / "summary.json",
     )
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["log10_error_rms"] == pytest.approx(math.log10(1.1))
+    assert summary["train_accuracy"] == 1.0
+    rows = {r["path"]: r for r in read_csv(tmp_path / "pred.csv")}
+    assert rows["a.png"]["label"] == "fine" and rows["b.png"]["label"] == "coarse"
+    assert float(rows["a.png"]["mean_grain_area_px"]) == pytest.approx(1650.0)
+    assert float(rows["a.png"]["log10_area_sd"]) == pytest.approx(math.log10(1.1), rel=1e-3)
+
+
+def test_log10_errors():
+    rows = [ManifestRow("x", "fine", "", 100.0, 1.0, 1.0)]
+    assert log10_errors({"x": 1000.0}, rows).tolist() == [1.0]

@@ -18,9 +18,11 @@ os.environ.update(
 )
 
 from microcnn.batching import batch_ranges
+from microcnn.classes import GrainSizeClasses
 from microcnn.code_deps import script_code
 from microcnn.config import ConfigError, validate_config
 from microcnn.learning.model_files import DEFAULT_MODEL, metadata_path
+from microcnn.scale import pixel_size_um, reference_pixels_per_unit
 
 # Rejected here, before any job is planned; defaults are filled in at every level.
 try:
@@ -33,6 +35,17 @@ config.update(_validated)
 CLASSES = list(config["classes"])
 STYLES = list(config["image"]["styles"])
 TRAIN_STYLES = [s for s in STYLES if s != config["training"]["held_out_style"]]
+# The classes as bands of mean grain area (um^2) and the pixel size of the reference scale: a
+# prediction's class follows from its area, at the image's pixel size.
+GRAIN_SIZE_CLASSES = GrainSizeClasses.from_config(config).to_json()
+REFERENCE_PIXEL_SIZE_UM = pixel_size_um(
+    config["measurement"]["domain_mm"],
+    reference_pixels_per_unit(
+        config["image"]["width"],
+        config["image"]["height"],
+        config["image"]["domain_fraction"],
+    ),
+)
 # How every style is drawn (size, framing), without the list of styles: adding or removing a
 # style must not rerun the jobs of the other styles, which do not depend on that list.
 IMAGE_GEOMETRY = {k: v for k, v in config["image"].items() if k != "styles"}

@@ -33,7 +33,8 @@ rule measure:
 
 
 rule baseline:
-    """The classical baseline: a grain-area threshold fitted on the training images."""
+    """The classical baseline: each test image's E112 measurement, classified by the same class
+    boundaries as the CNN's; its spread estimated on the training images."""
     input:
         measurements=expand(
             rules.measure.output.measurements, style=STYLES, cls=CLASSES
@@ -43,7 +44,7 @@ rule baseline:
         code=code("baseline"),
     output:
         predictions="results/baseline/test.csv",
-        model="results/baseline/threshold.json",
+        summary="results/baseline/summary.json",
     log:
         "results/logs/baseline.log",
     benchmark:
@@ -51,13 +52,15 @@ rule baseline:
     conda:
         "../../envs/learning.yaml"
     params:
-        classes=CLASSES,
+        classes=GRAIN_SIZE_CLASSES,
     script:
         "../../scripts/baseline.py"
 
 
 rule evaluate:
-    """CNN and baseline side by side: per-style scores, confusion matrices, ROC, mistakes."""
+    """CNN and classical measurement side by side: grain-size error, class scores and
+    calibration per look and magnification band; confusion matrices, ROC, scatter, mistakes.
+    """
     input:
         cnn=rules.predict.output.predictions,
         baseline=rules.baseline.output.predictions,
@@ -95,6 +98,18 @@ rule evaluate:
             caption="../report/misclassified.rst",
             labels={"figure": "misclassified test images"},
         ),
+        scatter=report(
+            "results/evaluation/scatter.png",
+            category="Evaluation",
+            caption="../report/scatter.rst",
+            labels={"figure": "estimated vs true grain size"},
+        ),
+        reliability=report(
+            "results/evaluation/reliability.png",
+            category="Evaluation",
+            caption="../report/reliability.rst",
+            labels={"figure": "reliability diagram"},
+        ),
     log:
         "results/logs/evaluate.log",
     benchmark:
@@ -102,6 +117,6 @@ rule evaluate:
     conda:
         "../../envs/learning.yaml"
     params:
-        classes=CLASSES,
+        classes=GRAIN_SIZE_CLASSES["names"],
     script:
         "../../scripts/evaluate.py"

@@ -1,5 +1,6 @@
 rule train:
-    """The CNN, trained on the training manifest with a per-class validation hold-out."""
+    """The CNN, trained to measure each training image's log mean grain area in its own pixels,
+    with a per-class validation hold-out of microstructures."""
     input:
         train=rules.split.output.train,
         images=all_images(),
@@ -19,11 +20,12 @@ rule train:
         mem_mb=train_mem_mb,
         runtime=train_runtime,
     params:
-        classes=CLASSES,
+        classes=GRAIN_SIZE_CLASSES,
         height=config["image"]["height"],
         width=config["image"]["width"],
         training=config["training"],
         seed=config["seed"],
+        reference_pixel_size_um=REFERENCE_PIXEL_SIZE_UM,
     script:
         "../../scripts/train.py"
 

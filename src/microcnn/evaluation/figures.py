@@ -1,4 +1,5 @@
-"""Figures of the evaluation: confusion matrices, ROC curves and the misclassified images."""
+"""Figures of the evaluation: confusion matrices, ROC curves, the misclassified images,
+predicted against true grain size, and the reliability of the class probabilities."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PIL import Image
 from sklearn.metrics import confusion_matrix, roc_auc_score, roc_curve
 
 from microcnn.atomic import save_figure
-from microcnn.evaluation.scores import Predictions, scores
+from microcnn.evaluation.scores import Predictions, expected_calibration_error, scores
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -86,4 +87,55 @@ def plot_misclassified(pred: Predictions, name: str, out: str | Path, limit: int
             f"true {pred.truth[i]}, called {pred.labels[i]} ({probability:.2f})",
             fontsize=8,
         )
+    save_figure(figure, out)
+
+
+def plot_scatter(estimators: Mapping[str, Predictions], out: str | Path) -> None:
+    """Predicted against true mean grain area (px, log-log) per estimator, coloured by look,
+    with the identity line and the +-0.5 G band."""
+    figure = _figure(5.0 * len(estimators), 4.6)
+    axes = np.atleast_1d(figure.subplots(1, len(estimators), sharey=True))
+    for ax, (name, pred) in zip(axes, estimators.items(), strict=True):
+        for k, style in enumerate(sorted(set(pred.styles))):
+            part = pred.subset(style)
+            ax.scatter(part.true_area, part.predicted_area, s=6, color=f"C{k % 10}", label=style)
+        low = float(min(pred.true_area.min(), pred.predicted_area.min())) / 1.5
+        high = float(max(pred.true_area.max(), pred.predicted_area.max())) * 1.5
+        line = np.geomspace(low, high, 50)
+        ax.plot(line, line, color="k", lw=0.8)
+        for factor in (10 ** (0.5 / 3.321928), 10 ** (-0.5 / 3.321928)):
+            ax.plot(line, line * factor, color="grey", lw=0.6, ls=":")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("true mean grain area (px)")
+        ax.set_title(f"{name}: median |dG| {np.median(pred.abs_delta_g):.3f}")
+        ax.grid(alpha=0.3, which="both")
+    axes[0].set_ylabel("estimated mean grain area (px)")
+    axes[0].legend(fontsize=7, markerscale=2, title="look (dotted: +-0.5 G)", title_fontsize=7)
+    save_figure(figure, out)
+
+
+def plot_reliability(estimators: Mapping[str, Predictions], out: str | Path) -> None:
+    """Reliability diagram: accuracy against the predicted class's probability, in bins, with
+    each estimator's expected calibration error."""
+    figure = _figure(5, 4.5)
+    ax = figure.subplots()
+    for k, (name, pred) in enumerate(estimators.items()):
+        confidence = pred.probabilities.max(axis=1)
+        correct = np.array([t == p for t, p in zip(pred.truth, pred.labels, strict=True)], float)
+        ece, bins = expected_calibration_error(confidence, correct)
+        ax.plot(
+            [b["confidence"] for b in bins],
+            [b["accuracy"] for b in bins],
+            "o-",
+            color=f"C{k}",
+            label=f"{name} (ECE {ece:.3f}, {len(correct)} images)",
+        )
+    ax.plot([0, 1], [0, 1], ls=":", color="grey", label="perfect calibration")
+    ax.set_xlabel("probability of the predicted class (bin mean)")
+    ax.set_ylabel("fraction correct")
+    ax.set_xlim(0.45, 1.02)
+    ax.set_ylim(0.0, 1.02)
+    ax.set_title("Reliability of the class probabilities")
+    ax.legend(loc="lower right", fontsize=8)
     save_figure(figure, out)

@@ -1,7 +1,10 @@
-"""Scores of classifiers on the test set, overall and per rendering style, computed once here.
+"""Scores of grain-size estimators on the test set, overall, per look and per magnification band,
+computed once here.
 
-Every classifier's predictions come as the same CSV (path, true_label, style, label,
-probability, p_<class>...), so the CNN and the classical baseline are scored by one code path.
+Every estimator's predictions come as the same CSV (`microcnn.data.predictions`), so the CNN and
+the classical measurement are scored by one code path: the grain-size error |dG| = 3.32
+|log10(predicted / true area)|, the class accuracy and the other classification scores, and
+the calibration of the class probabilities (expected calibration error).
 """
 
 from __future__ import annotations
@@ -19,33 +22,60 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, r
 from microcnn.data.manifest import ManifestRow
 from microcnn.data.predictions import Prediction
 
-ALL_STYLES = "all"
+ALL = "all"
+# Magnification bands (relative to the reference scale) that the scores are broken down by.
+BANDS: dict[str, tuple[float, float]] = {
+    "<0.8x": (0.0, 0.8),
+    "0.8-1.25x": (0.8, 1.25),
+    ">1.25x": (1.25, math.inf),
+}
+CALIBRATION_BINS = 10
 
 
 @dataclass
 class Predictions:
-    """One classifier's answers on the test images."""
+    """One estimator's answers on the test images, with their truth."""
 
     paths: list[str]
     truth: list[str]
     styles: list[str]
     labels: list[str]
     probabilities: np.ndarray  # (n_images, n_classes), columns in class order
+    true_area: np.ndarray  # mean grain area, px
+    predicted_area: np.ndarray
+    magnification: np.ndarray
 
-    def subset(self, style: str) -> Predictions:
-        keep = [i for i, s in enumerate(self.styles) if style in (ALL_STYLES, s)]
+    def subset(self, style: str = ALL, band: str = ALL) -> Predictions:
+        """The images of one look and one magnification band (ALL: every one)."""
+        low, high = BANDS.get(band, (0.0, math.inf))
+        keep = [
+            i
+            for i, (s, m) in enumerate(zip(self.styles, self.magnification, strict=True))
+            if style in (ALL, s) and low <= m < high
+        ]
         return Predictions(
             [self.paths[i] for i in keep],
             [self.truth[i] for i in keep],
             [self.styles[i] for i in keep],
             [self.labels[i] for i in keep],
             self.probabilities[keep],
+            self.true_area[keep],
+            self.predicted_area[keep],
+            self.magnification[keep],
         )
+
+    @property
+    def abs_delta_g(self) -> np.ndarray:
+        return 3.321928 * np.abs(np.log10(self.predicted_area / self.true_area))
 
 
 def read_predictions(path: str | Path, class_names: Sequence[str]) -> Predictions:
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+
+    def column(name: str) -> np.ndarray:
+        return np.array([float(r[name]) for r in rows], dtype=float)
+
     return Predictions(
         [r["path"] for r in rows],
         [r["true_label"] for r in rows],
@@ -54,23 +84,59 @@ def read_predictions(path: str | Path, class_names: Sequence[str]) -> Prediction
         np.array([[float(r[f"p_{c}"]) for c in class_names] for r in rows]).reshape(
             len(rows), len(class_names)
         ),
+        column("true_mean_grain_area_px"),
+        column("mean_grain_area_px"),
+        column("magnification"),
     )
 
 
+def expected_calibration_error(
+    confidence: np.ndarray, correct: np.ndarray, bins: int = CALIBRATION_BINS
+) -> tuple[float, list[dict[str, float]]]:
+    """ECE of the predicted class's probability: the image-weighted mean |accuracy - mean
+    confidence| over equal-width confidence bins; and the bins (for the reliability diagram)."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        members = index == b
+        if not members.any():
+            continue
+        accuracy, mean_conf = float(correct[members].mean()), float(confidence[members].mean())
+        ece += members.mean() * abs(accuracy - mean_conf)
+        table.append(
+            {
+                "low": edges[b],
+                "high": edges[b + 1],
+                "n": int(members.sum()),
+                "confidence": mean_conf,
+                "accuracy": accuracy,
+            }
+        )
+    return float(ece), table
+
+
 def scores(pred: Predictions, class_names: Sequence[str]) -> dict[str, float]:
-    """Accuracy, macro precision/recall/F1 and, for two classes, the ROC AUC."""
+    """Grain-size error (median and 90th percentile |dG|), class accuracy, macro
+    precision/recall/F1, the ROC AUC (two classes) and the expected calibration error."""
     n = len(pred.truth)
     accuracy = confusion(pred.truth, pred.labels, class_names)["accuracy"]
     precision, recall, f1, _ = precision_recall_fscore_support(
         pred.truth, pred.labels, labels=list(class_names), average="macro", zero_division=0
     )
+    errors = pred.abs_delta_g
+    confidence = pred.probabilities.max(axis=1) if n else np.zeros(0)
+    correct = np.array([t == p for t, p in zip(pred.truth, pred.labels, strict=True)], float)
     result = {
         "n_images": n,
+        "median_abs_dG": float(np.median(errors)) if n else math.nan,
+        "p90_abs_dG": float(np.percentile(errors, 90)) if n else math.nan,
         "accuracy": accuracy,
         "precision": float(precision),
         "recall": float(recall),
         "f1": float(f1),
         "auc": math.nan,
+        "ece": expected_calibration_error(confidence, correct)[0] if n else math.nan,
     }
     if len(class_names) == 2 and len(set(pred.truth)) == 2:
         positive = [t == class_names[1] for t in pred.truth]
@@ -89,16 +155,19 @@ def per_class(pred: Predictions, class_names: Sequence[str]) -> list[dict[str, f
 
 
 def summary_rows(
-    classifiers: Mapping[str, Predictions], class_names: Sequence[str]
+    estimators: Mapping[str, Predictions], class_names: Sequence[str]
 ) -> list[dict[str, float | str]]:
-    """One row per classifier and style (and 'all'), classifiers side by side."""
-    styles = sorted({s for pred in classifiers.values() for s in pred.styles})
+    """One row per estimator, look (and 'all') and magnification band (and 'all'), the
+    estimators side by side."""
+    styles = sorted({s for pred in estimators.values() for s in pred.styles})
     rows = []
-    for style in [ALL_STYLES, *styles]:
-        for name, pred in classifiers.items():
-            subset = pred.subset(style)
-            if subset.truth:
-                rows.append({"style": style, "classifier": name, **scores(subset, class_names)})
+    for style in [ALL, *styles]:
+        for band in [ALL, *BANDS]:
+            for name, pred in estimators.items():
+                subset = pred.subset(style, band)
+                if subset.truth:
+                    row = {"look": style, "magnification": band, "estimator": name}
+                    rows.append({**row, **scores(subset, class_names)})
     return rows
 
 
@@ -115,21 +184,35 @@ def confusion(
     }
 
 
+def _grain_size_error(
+    predictions: Sequence[Prediction], truth: Mapping[str, ManifestRow]
+) -> dict[str, float]:
+    errors = [
+        3.321928 * abs(p.log10_area_px - math.log10(truth[p.path].mean_grain_area_px))
+        for p in predictions
+    ]
+    return {
+        "median_abs_dG": float(np.median(errors)),
+        "p90_abs_dG": float(np.percentile(errors, 90)),
+    }
+
+
 def metrics(
     predictions: Sequence[Prediction], truth: Mapping[str, ManifestRow], class_names: Sequence[str]
 ) -> dict[str, Any]:
-    """metrics.json: accuracy and confusion matrix overall and per rendering style."""
-    result = {"class_names": list(class_names)}
-    result.update(
-        confusion(
-            [truth[p.path].label for p in predictions], [p.label for p in predictions], class_names
-        )
-    )
+    """metrics.json: grain-size error, accuracy and confusion matrix, overall and per look."""
+
+    def summary(subset: Sequence[Prediction]) -> dict[str, Any]:
+        labels = [truth[p.path].label for p in subset]
+        return {
+            **confusion(labels, [p.label for p in subset], class_names),
+            **_grain_size_error(subset, truth),
+        }
+
+    result: dict[str, Any] = {"class_names": list(class_names), **summary(predictions)}
     result["confusion_matrix_axes"] = "rows: true class, columns: predicted class"
-    result["per_style"] = {}
-    for style in sorted({truth[p.path].style for p in predictions}):
-        subset = [p for p in predictions if truth[p.path].style == style]
-        result["per_style"][style] = confusion(
-            [truth[p.path].label for p in subset], [p.label for p in subset], class_names
-        )
+    result["per_style"] = {
+        style: summary([p for p in predictions if truth[p.path].style == style])
+        for style in sorted({truth[p.path].style for p in predictions})
+    }
     return result

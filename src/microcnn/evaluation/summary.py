@@ -1,4 +1,5 @@
-"""The evaluation stage: every classifier scored per style, as tables and figures."""
+"""The evaluation stage: every estimator scored per look and magnification band, as tables and
+figures."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from microcnn.atomic import write_csv, write_text
-from microcnn.evaluation.figures import plot_confusion, plot_misclassified, plot_roc
+from microcnn.evaluation.figures import (
+    plot_confusion,
+    plot_misclassified,
+    plot_reliability,
+    plot_roc,
+    plot_scatter,
+)
 from microcnn.evaluation.scores import per_class, read_predictions, summary_rows
 
 
@@ -41,6 +48,8 @@ class EvaluationFiles:
     confusion: str | Path
     roc: str | Path
     misclassified: str | Path
+    scatter: str | Path  # predicted against true grain size
+    reliability: str | Path  # calibration of the class probabilities
 
 
 def evaluate(
@@ -60,4 +69,6 @@ def evaluate(
     plot_roc(classifiers, class_names, out.roc)
     first = next(iter(classifiers))
     plot_misclassified(classifiers[first], first, out.misclassified)
+    plot_scatter(classifiers, out.scatter)
+    plot_reliability(classifiers, out.reliability)
     return rows

@@ -1,8 +1,8 @@
-"""Read images for prediction: any common format, converted to the model's RGB input."""
+"""Read users' images: any common format, converted to RGB at its native pixels (never resized:
+resizing an image changes its grain size)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,12 +13,6 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".we
 
 class ImageError(Exception):
     """An image that cannot be used; the message is the reason, for one line on stderr."""
-
-
-@dataclass
-class LoadedImage:
-    pixels: np.ndarray  # (height, width, 3) uint8
-    note: str | None  # a warning for the user (e.g. the image was resized), or None
 
 
 def find_images(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -60,15 +54,15 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
-def load_image(path: str | Path, height: int, width: int) -> LoadedImage:
-    """The image at `path` as the model's input, or ImageError with the reason."""
+def load_image(path: str | Path) -> np.ndarray:
+    """The image at `path` as (height, width, 3) uint8 RGB, or ImageError with the reason."""
     path = Path(path)
     try:
         if path.stat().st_size == 0:
             raise ImageError("empty file")
         with Image.open(path) as image:
             image.load()
-            pixels = _to_rgb(image)
+            return _to_rgb(image)
     except FileNotFoundError as exc:
         raise ImageError("no such file") from exc
     except IsADirectoryError as exc:
@@ -78,12 +72,3 @@ def load_image(path: str | Path, height: int, width: int) -> LoadedImage:
     except (OSError, SyntaxError, ValueError) as exc:
         # Pillow reports truncated and corrupt data as OSError (or SyntaxError for some formats).
         raise ImageError(f"corrupt or truncated image ({exc})") from exc
-    note = None
-    if pixels.shape[:2] != (height, width):
-        note = (
-            f"resized from {pixels.shape[1]}x{pixels.shape[0]} to {width}x{height}; "
-            "resizing changes the apparent grain size"
-        )
-        resized = Image.fromarray(pixels).resize((width, height), Image.Resampling.BILINEAR)
-        pixels = np.asarray(resized, dtype=np.uint8)
-    return LoadedImage(pixels, note)

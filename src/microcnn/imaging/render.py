@@ -25,6 +25,7 @@ from PIL import Image
 from microcnn.atomic import write_bytes, write_csv
 from microcnn.imaging.view import View, draw_view, truth
 from microcnn.rng import derive_seed, random_generator
+from microcnn.scale import pixel_size_um, reference_pixels_per_unit
 
 DPI = 100
 BOUNDARY_COLOR = "k"
@@ -79,7 +80,7 @@ class ImageSettings:
     @property
     def domain_pixels(self) -> float:
         """Side of the drawn unit square in pixels at the reference scale (magnification 1)."""
-        return self.domain_fraction * min(self.width, self.height)
+        return reference_pixels_per_unit(self.width, self.height, self.domain_fraction)
 
     @property
     def reference_view(self) -> View:
@@ -253,7 +254,7 @@ def render_batch(
                 "style": style.name,
                 "magnification": f"{magnification:.6f}",
                 "pixels_per_unit": f"{view.pixels_per_unit:.4f}",
-                "pixel_size_um": f"{domain_mm * 1000 / view.pixels_per_unit:.6g}",
+                "pixel_size_um": f"{pixel_size_um(domain_mm, view.pixels_per_unit):.6g}",
                 "framed": int(view.framed),
                 "grains_whole": true.grains_whole,
                 "grains_cut": true.grains_cut,

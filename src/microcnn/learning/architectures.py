@@ -1,66 +1,125 @@
-"""The networks: the reference CNN of the original scripts and a compact one, and their registry.
+"""The networks: each measures an image's mean grain area, in its own pixels, with an uncertainty.
 
-Grain size is a texture statistic (how much boundary there is per unit area), so the compact
-network looks at local patches and averages over the image instead of flattening a large
-feature map into a dense layer.
+Every network is fully convolutional and ends in a weighted average over the image, so it runs
+on any image size at native pixels: grain size is a texture statistic (how much boundary there
+is per unit area), and resizing an image would change it. The output is two numbers per image:
+the mean and the log standard deviation of a normal estimate of log10(mean grain area / px^2),
+trained by its negative log-likelihood (`gaussian_nll`).
 """
 
 from __future__ import annotations
 
+import math
+
 import keras
-from keras import layers
+from keras import layers, ops
+
+# An estimate's standard deviation in log10 units is kept in [0.005, 3]: wide enough for any
+# image, and never zero, which would make the likelihood infinite.
+MIN_LOG10_SD, MAX_LOG10_SD = 0.005, 3.0
 
 
-def reference_cnn(height: int, width: int, n_classes: int) -> keras.Model:
-    """The reference network: four 3x3 convolutions (8/16/32/32) each followed by 2x2 max
-    pooling, a 128-unit dense layer and a softmax over the classes.
+@keras.saving.register_keras_serializable(package="microcnn")
+class SpecimenAverage(layers.Layer):
+    """The average of features over the specimen, on a log scale.
 
-    Rescaling to [0, 1] is part of the model, so training and prediction cannot disagree on it.
-    Keras shapes are (height, width, channels).
+    Takes (features, weights): features >= 0 (B, H, W, C) and a weight per position in (0, 1)
+    (B, H, W, 1) that the network learns to put on microstructure rather than on a white margin
+    or a frame. Returns log(sum(w f) / sum(w) + eps): boundary density per specimen area, whose
+    log is linear in log grain area for boundary-detecting features.
     """
-    inputs = keras.Input(shape=(height, width, 3), name="image")
+
+    def call(self, inputs):
+        features, weights = inputs
+        total = ops.sum(features * weights, axis=(1, 2))
+        norm = ops.sum(weights, axis=(1, 2)) + 1e-6
+        return ops.log(total / norm + 1e-3)
+
+
+def _head(x, features, log10_area_mean: float) -> keras.KerasTensor:
+    """Specimen weights, the weighted log-average and a small dense head giving (mean, log sd)."""
+    weights = layers.Conv2D(1, 1, activation="sigmoid", name="specimen_weight")(x)
+    pooled = SpecimenAverage(name="specimen_average")([features, weights])
+    hidden = layers.Dense(32, activation="relu", name="hidden")(pooled)
+    return layers.Dense(
+        2,
+        name="log10_area",
+        # Start every image at the training set's mean log area with a wide sd (zero weights):
+        # random weights on the log features put the first estimates decades off, and the
+        # likelihood's gradients there are large enough to derail training.
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant([log10_area_mean, math.log(0.3)]),
+    )(hidden)
+
+
+def reference_cnn(log10_area_mean: float = 3.0) -> keras.Model:
+    """The reference network's convolutions: four 3x3 convolutions (8/16/32/32) each followed
+    by 2x2 max pooling, with the grain-size head. Rescaling to [0, 1] is part of the model, so
+    training and prediction cannot disagree on it."""
+    inputs = keras.Input(shape=(None, None, 3), name="image")
     x = layers.Rescaling(1.0 / 255, name="rescale")(inputs)
-    for filters in (8, 16, 32, 32):
-        x = layers.Conv2D(filters, 3, activation="relu")(x)
-        x = layers.MaxPooling2D(2)(x)
-    x = layers.Flatten()(x)
-    x = layers.Dense(128, activation="relu")(x)
-    outputs = layers.Dense(n_classes, activation="softmax", name="class_probabilities")(x)
-    return keras.Model(inputs, outputs, name="reference_cnn")
+    for i, filters in enumerate((8, 16, 32, 32), start=1):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"conv{i}")(x)
+        x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
+    return keras.Model(inputs, _head(x, x, log10_area_mean), name="reference_cnn")
 
 
-def compact_cnn(height: int, width: int, n_classes: int) -> keras.Model:
+def compact_cnn(log10_area_mean: float = 3.0) -> keras.Model:
     """A 4x4 stride-4 patch convolution (16 filters), three 3x3 convolutions (32/32/64) each
-    followed by 2x2 max pooling, global average pooling and a softmax over the classes.
+    followed by 2x2 max pooling, and the grain-size head.
 
-    Rescaling (to [-1, 1]) is part of the model, as in the reference. Keras shapes are
-    (height, width, channels).
+    Rescaling (to [-1, 1]) is part of the model. Keras shapes are (height, width, channels).
     """
-    inputs = keras.Input(shape=(height, width, 3), name="image")
-    # Centred rather than [0, 1]: the images are mostly white, and with all-positive inputs this
-    # small network needed several more epochs to start separating the classes.
+    inputs = keras.Input(shape=(None, None, 3), name="image")
+    # Centred rather than [0, 1]: the images are mostly light, and with all-positive inputs a
+    # small network needs more epochs to start.
     x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="rescale")(inputs)
     # Non-overlapping 4x4 patches see every pixel once (one-pixel boundaries are not skipped)
-    # while the full-resolution convolution and pooling of the reference, the costliest layers
-    # on the CPU, shrink to 1/16 of the positions.
+    # while the costliest full-resolution layers shrink to 1/16 of the positions.
     x = layers.Conv2D(16, 4, strides=4, activation="relu", name="patches")(x)
     # No BatchNorm: in training mode it cost about as much as the convolutions themselves.
     for i, filters in enumerate((32, 32, 64), start=1):
         x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"conv{i}")(x)
         x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
-    # Averaging boundary detectors over the image measures boundary density, whatever the frame.
-    x = layers.GlobalAveragePooling2D(name="average")(x)
-    outputs = layers.Dense(n_classes, activation="softmax", name="class_probabilities")(x)
-    return keras.Model(inputs, outputs, name="compact_cnn")
+    return keras.Model(inputs, _head(x, x, log10_area_mean), name="compact_cnn")
 
 
-# "compact" is the default: as accurate as the reference on every style, 50x fewer parameters,
-# faster to train and to run (benchmarks/architectures.py).
+# "compact" is the default: 50x fewer parameters than the reference and faster to train and
+# to run (benchmarks/architectures.py).
 ARCHITECTURES = {"reference": reference_cnn, "compact": compact_cnn}
 
 
-def build(architecture: str, height: int, width: int, n_classes: int) -> keras.Model:
-    """The network `architecture` (a key of ARCHITECTURES) for images of height x width."""
+def build(architecture: str, log10_area_mean: float = 3.0) -> keras.Model:
+    """The network `architecture` (a key of ARCHITECTURES), for images of any size."""
     if architecture not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {architecture!r}; allowed: {sorted(ARCHITECTURES)}")
-    return ARCHITECTURES[architecture](height, width, n_classes)
+    return ARCHITECTURES[architecture](log10_area_mean)
+
+
+def split_output(output):
+    """(mean, sd) of log10 area from a network's raw output (..., 2), sd kept in range."""
+    mean = output[..., 0]
+    sd = ops.clip(ops.exp(output[..., 1]), MIN_LOG10_SD, MAX_LOG10_SD)
+    return mean, sd
+
+
+@keras.saving.register_keras_serializable(package="microcnn")
+def gaussian_nll(y_true, y_pred):
+    """Negative log-likelihood of the true log10 area under the predicted normal (constant
+    dropped): it fits the mean and makes the sd say how far off the mean tends to be."""
+    mean, sd = split_output(y_pred)
+    z = (ops.reshape(y_true, ops.shape(mean)) - mean) / sd
+    return ops.mean(0.5 * z * z + ops.log(sd))
+
+
+@keras.saving.register_keras_serializable(package="microcnn")
+def log10_area_error(y_true, y_pred):
+    """Mean absolute error of the log10 area: times 3.32 it is the mean |dG|."""
+    mean, _ = split_output(y_pred)
+    return ops.mean(ops.abs(ops.reshape(y_true, ops.shape(mean)) - mean))
+
+
+def load(path) -> keras.Model:
+    """A saved network, for inference or description (this module registers its own layers;
+    the training loss is not needed)."""
+    return keras.models.load_model(path, compile=False)

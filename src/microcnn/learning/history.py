@@ -18,29 +18,26 @@ def read_history(path: str | Path) -> dict[str, list[float]]:
 
 
 def plot_history(history_path: str | Path, out_path: str | Path, kept_epoch: int) -> None:
-    """Loss and accuracy per epoch, training and validation side by side; a line marks the
-    epoch whose weights the saved model has."""
+    """Loss (the Gaussian negative log-likelihood) and the mean grain-size error |dG| per epoch,
+    training and validation side by side; a line marks the epoch whose weights the saved model
+    has."""
     history = read_history(history_path)
     epochs = [int(e) for e in history["epoch"]]
-    best = kept_epoch
     figure = Figure(figsize=(10, 4), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
-    for ax, metric, title in zip(
-        figure.subplots(1, 2),
-        ("loss", "accuracy"),
-        ("Loss (cross-entropy)", "Accuracy"),
-        strict=True,
-    ):
-        ax.plot(epochs, history[metric], "o-", label="training")
-        ax.plot(epochs, history[f"val_{metric}"], "s--", label="validation")
-        ax.axvline(best, color="grey", lw=0.8, ls=":", label=f"kept model (epoch {best})")
+    panels = (
+        ("loss", "Loss (negative log-likelihood of log10 area)", 1.0),
+        # The mean absolute log10 error, times 3.32: the mean |dG| in ASTM grain-size numbers.
+        ("log10_area_error", "Mean |dG| (ASTM G numbers)", 3.321928),
+    )
+    for ax, (metric, title, factor) in zip(figure.subplots(1, 2), panels, strict=True):
+        ax.plot(epochs, [factor * v for v in history[metric]], "o-", label="training")
+        ax.plot(epochs, [factor * v for v in history[f"val_{metric}"]], "s--", label="validation")
+        ax.axvline(
+            kept_epoch, color="grey", lw=0.8, ls=":", label=f"kept model (epoch {kept_epoch})"
+        )
         ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
         ax.set_title(title)
         ax.grid(alpha=0.3)
         ax.legend()
-        if metric == "loss":
-            ax.set_yscale("log")  # the late epochs differ by orders of magnitude
-        if metric == "accuracy":
-            ax.set_ylim(min(0.4, *history[metric], *history["val_accuracy"]) - 0.02, 1.02)
     save_figure(figure, out_path)

@@ -1,77 +1,133 @@
-"""Predict grain-size classes for image files: the one code path behind `microcnn predict` and
-the workflow's predict rule."""
+"""Measure grain size with a trained network: the one code path behind `microcnn predict` and the
+workflow's predict rule.
+
+Images are read at their native pixels, never resized (resizing changes grain size). Images of
+the same size go through the network together; a very large image is cut into tiles, each
+measured, and their estimates averaged (the network's own output is an average over the image,
+so tiles of one microstructure agree).
+"""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from microcnn.atomic import write_text
+from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import read_manifest
-from microcnn.data.predictions import Prediction, save_predictions
+from microcnn.data.predictions import Prediction, classify, save_predictions
 from microcnn.imaging.images import ImageError, load_image
 from microcnn.learning.model_files import read_metadata
 
 PREDICT_BATCH = 64  # batched inference is ~25x faster than one predict() call per image
+# Above this many pixels an image is measured in tiles of TILE x TILE (bounded memory).
+MAX_WHOLE_PIXELS = 4096 * 4096
+TILE = 2048
 
 
-class Classifier:
-    """A trained model and its class names, loaded from a .keras file and its .json."""
+@dataclass(frozen=True)
+class Estimate:
+    """The network's answer for one image: a normal estimate of log10(mean grain area / px^2)."""
+
+    path: str
+    log10_area_px: float
+    log10_sd: float
+
+
+def tiles(height: int, width: int, size: int = TILE) -> list[tuple[int, int, int, int]]:
+    """(row0, row1, col0, col1) of tiles covering an image; the last row and column of tiles
+    are moved in to end at the edge, so every tile is whole."""
+
+    def starts(extent: int) -> list[int]:
+        if extent <= size:
+            return [0]
+        return sorted({*range(0, extent - size, size), extent - size})
+
+    return [
+        (r, min(r + size, height), c, min(c + size, width))
+        for r in starts(height)
+        for c in starts(width)
+    ]
+
+
+class GrainSizeModel:
+    """A trained network with its classes, loaded from a .keras file and the .json beside it."""
 
     def __init__(self, model_path: str | Path, threads: int | None = None) -> None:
         meta = read_metadata(model_path)
         from microcnn.learning import tf_setup  # imports TensorFlow: only once a model is there
 
         tf_setup.configure(threads)
-        import keras
+        from microcnn.learning import architectures
 
-        self.model = keras.models.load_model(model_path)
-        self.class_names: list[str] = meta["class_names"]
-        self.height: int = meta["height"]
-        self.width: int = meta["width"]
+        self.model = architectures.load(model_path)
+        self._split = architectures.split_output
+        self.classes = GrainSizeClasses.from_json(meta["classes"])
+        self.reference_pixel_size_um: float = meta["reference_pixel_size_um"]
 
-    def predict_arrays(self, batch: np.ndarray) -> np.ndarray:
-        return np.asarray(self.model.predict_on_batch(batch))
+    def estimate_arrays(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mean, sd) of log10 area for a batch of same-sized uint8 RGB images."""
+        mean, sd = self._split(self.model.predict_on_batch(batch))
+        return np.asarray(mean, dtype=float), np.asarray(sd, dtype=float)
 
-    def predict_files(
-        self,
-        paths: Sequence[str | Path],
-        on_error: Callable[[str, str], None],
-        on_note: Callable[[str, str], None],
-    ) -> list[Prediction]:
-        """Predictions for every readable image; the others are reported through `on_error`."""
-        results: list[Prediction] = []
-        pending: list[tuple[str, np.ndarray]] = []
+    def _estimate_large(self, pixels: np.ndarray) -> tuple[float, float]:
+        parts = [pixels[r0:r1, c0:c1] for r0, r1, c0, c1 in tiles(*pixels.shape[:2])]
+        estimates = [self.estimate_arrays(part[None]) for part in parts]
+        means = np.array([m[0] for m, _ in estimates])
+        sds = np.array([s[0] for _, s in estimates])
+        # Tiles of one image are not independent: keep the typical sd, do not shrink it.
+        return float(means.mean()), float(np.sqrt(np.mean(sds**2)))
 
-        def flush() -> None:
-            if not pending:
-                return
-            probs = self.predict_arrays(np.stack([pixels for _, pixels in pending]))
-            for (name, _), row in zip(pending, probs, strict=True):
-                per_class = {c: float(p) for c, p in zip(self.class_names, row, strict=True)}
-                label = self.class_names[int(np.argmax(row))]
-                results.append(Prediction(name, label, per_class))
-            pending.clear()
+    def estimate_files(
+        self, paths: Sequence[str | Path], on_error: Callable[[str, str], None]
+    ) -> list[Estimate]:
+        """Estimates for every readable image, in the given order; the others are reported
+        through `on_error`."""
+        found: dict[str, Estimate] = {}
+        pending: dict[tuple[int, ...], list[tuple[str, np.ndarray]]] = {}
 
+        def flush(shape: tuple[int, ...]) -> None:
+            group = pending.pop(shape)
+            means, sds = self.estimate_arrays(np.stack([pixels for _, pixels in group]))
+            for (name, _), mean, sd in zip(group, means, sds, strict=True):
+                found[name] = Estimate(name, float(mean), float(sd))
+
+        names = []
         for path in paths:
             name = str(path)
             try:
-                loaded = load_image(path, self.height, self.width)
+                pixels = load_image(path)
             except ImageError as exc:
                 on_error(name, str(exc))
                 continue
-            if loaded.note:
-                on_note(name, loaded.note)
-            pending.append((name, loaded.pixels))
-            if len(pending) == PREDICT_BATCH:
-                flush()
-        flush()
-        return results
+            names.append(name)
+            if pixels.shape[0] * pixels.shape[1] > MAX_WHOLE_PIXELS:
+                found[name] = Estimate(name, *self._estimate_large(pixels))
+                continue
+            pending.setdefault(pixels.shape, []).append((name, pixels))
+            if len(pending[pixels.shape]) == PREDICT_BATCH:
+                flush(pixels.shape)
+        for shape in list(pending):
+            flush(shape)
+        return [found[name] for name in names]
+
+    def classify(self, estimate: Estimate, pixel_size_um: float | None) -> Prediction:
+        """The estimate's class and probabilities at the image's pixel size, or at the
+        reference pixel size when it is not known."""
+        known = pixel_size_um is not None
+        return classify(
+            estimate.path,
+            estimate.log10_area_px,
+            estimate.log10_sd,
+            self.classes,
+            pixel_size_um if known else self.reference_pixel_size_um,
+            known,
+        )
 
 
 def evaluate_manifest(
@@ -81,25 +137,22 @@ def evaluate_manifest(
     metrics_path: str | Path,
     threads: int | None = None,
 ) -> dict[str, Any]:
-    """Predict every image of a manifest and write the predictions CSV and metrics JSON."""
+    """Measure every image of a manifest at its own pixel size; write the predictions CSV and
+    the metrics JSON."""
     rows = read_manifest(manifest)
     truth = {row.path: row for row in rows}
-    classifier = Classifier(model_path, threads)
+    model = GrainSizeModel(model_path, threads)
     failures: list[str] = []
-
-    def on_error(path: str, reason: str) -> None:
-        failures.append(f"{path}: {reason}")
-
-    def on_note(path: str, note: str) -> None:
-        print(f"warning: {path}: {note}", file=sys.stderr)
-
-    predictions = classifier.predict_files([row.path for row in rows], on_error, on_note)
+    estimates = model.estimate_files(
+        [row.path for row in rows], lambda path, reason: failures.append(f"{path}: {reason}")
+    )
     if failures:
         # Every test image was made by this workflow: one that cannot be read is a broken run.
         raise RuntimeError("unreadable test images:\n" + "\n".join(failures))
-    save_predictions(predictions_path, predictions, classifier.class_names, truth)
+    predictions = [model.classify(e, truth[e.path].pixel_size_um) for e in estimates]
+    save_predictions(predictions_path, predictions, model.classes.names, truth)
     from microcnn.evaluation.scores import metrics  # scikit-learn: not needed by the CLI
 
-    result = metrics(predictions, truth, classifier.class_names)
+    result = metrics(predictions, truth, model.classes.names)
     write_text(metrics_path, json.dumps(result, indent=2) + "\n")
     return result

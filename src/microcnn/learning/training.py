@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from microcnn.atomic import replacing, write_csv, write_text
+from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.learning import tf_setup
-from microcnn.learning.architectures import build
+from microcnn.learning.architectures import build, gaussian_nll, log10_area_error
 from microcnn.learning.model_files import metadata_path
 from microcnn.rng import derive_seed, random_generator
 
@@ -83,20 +86,27 @@ def augment_image(image: tf.Tensor, seeds: tf.Tensor, square: bool) -> tf.Tensor
     return tf.clip_by_value(x, 0.0, 255.0)
 
 
+def targets(rows: Sequence[ManifestRow]) -> np.ndarray:
+    """log10 of each image's true mean grain area in its own pixels: what the network learns."""
+    areas = np.array([r.mean_grain_area_px for r in rows], dtype=np.float64)
+    if not np.all(np.isfinite(areas) & (areas > 0)):
+        bad = [r.path for r, a in zip(rows, areas, strict=True) if not (np.isfinite(a) and a > 0)]
+        raise ValueError(f"{len(bad)} training images have no true grain area, e.g. {bad[0]}")
+    return np.log10(areas).astype(np.float32)
+
+
 def make_dataset(
     rows: Sequence[ManifestRow],
-    class_names: Sequence[str],
     height: int,
     width: int,
     batch_size: int,
     shuffle_seed: int | None = None,
     augment: bool = False,
 ) -> tf.data.Dataset:
-    """Batches of (image, class index); shuffled every epoch when given a seed, augmented after
-    the cache when asked (so every epoch sees new variants)."""
+    """Batches of (image, log10 true mean grain area in px); shuffled every epoch when given a
+    seed, augmented after the cache when asked (so every epoch sees new variants)."""
     paths = [r.path for r in rows]
-    labels = [class_names.index(r.label) for r in rows]
-    ds = tf.data.Dataset.from_tensor_slices((paths, labels))
+    ds = tf.data.Dataset.from_tensor_slices((paths, targets(rows)))
     ds = ds.map(
         lambda p, y: (_decode(p, height, width), y),
         num_parallel_calls=tf.data.AUTOTUNE,
@@ -131,31 +141,34 @@ def write_history(path: str | Path, history: dict[str, list[float]]) -> None:
 
 def train(
     train_manifest: str | Path,
-    class_names: Sequence[str],
+    classes: GrainSizeClasses,
     height: int,
     width: int,
     settings: TrainingSettings,
     global_seed: int,
     model_path: str | Path,
     history_path: str | Path,
+    reference_pixel_size_um: float,
 ) -> dict[str, Any]:
-    """Train, then save the model (.keras), its metadata (.json) and the per-epoch history."""
+    """Train, then save the model (.keras), its metadata (.json) and the per-epoch history.
+
+    The network learns each image's log10 mean grain area in its own pixels; the classes travel
+    in the metadata, so a prediction's class follows from its area and the image's pixel size.
+    """
     import keras
 
     seed = derive_seed(global_seed, "training")
     tf_setup.configure(settings.threads, seed)
     rows = read_manifest(train_manifest)
     train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
-    train_ds = make_dataset(
-        train_rows, class_names, height, width, settings.batch_size, seed, settings.augment
-    )
-    val_ds = make_dataset(val_rows, class_names, height, width, settings.batch_size)
+    train_ds = make_dataset(train_rows, height, width, settings.batch_size, seed, settings.augment)
+    val_ds = make_dataset(val_rows, height, width, settings.batch_size)
 
-    model = build(settings.architecture, height, width, len(class_names))
+    model = build(settings.architecture, float(np.mean(targets(train_rows))))
     model.compile(
         optimizer=keras.optimizers.Adam(settings.learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+        loss=gaussian_nll,
+        metrics=[log10_area_error],
     )
     # The weights of the epoch with the lowest validation loss are kept (patience 0: never stop
     # early, but still keep the best epoch), so the plot's "kept model" is the saved model.
@@ -172,14 +185,14 @@ def train(
 
     with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
         model.save(partial)
-    val_losses = history["val_loss"]
     metadata = {
-        "class_names": list(class_names),
-        "height": height,
-        "width": width,
+        "output": "mean and log sd of log10(mean grain area / px^2), at native pixels",
+        "classes": classes.to_json(),
+        "reference_pixel_size_um": reference_pixel_size_um,
+        "training_image_size": [height, width],
         "architecture": settings.architecture,
         "seed": global_seed,
-        "epochs_run": len(val_losses),
+        "epochs_run": len(history["val_loss"]),
         # The epoch whose weights were restored (falls below min_delta do not count).
         "best_epoch": int(stopper.best_epoch) + 1,
         "train_images": len(train_rows),

@@ -1,9 +1,9 @@
-"""The classical baseline: a threshold on the grain size measured from each image (ASTM E112
-planimetric count, `microcnn.measurement.measure`), fitted on the training set.
+"""The classical baseline: each image's grain size as ASTM E112's planimetric count measures it
+(`microcnn.measurement.measure`), its class decided by the same class boundaries as the CNN's.
 
-The threshold is a one-feature logistic regression on log10(mean grain area): for two classes
-its decision boundary is a single grain-area threshold, for more classes a set of them, and it
-gives class probabilities, so the baseline is scored exactly like the CNN.
+The measurement itself is not fitted. Only its spread is estimated from the training images (the
+root-mean-square log10 error against the truth), so that its class probabilities say how sure
+a measurement of that quality is, and the two are scored alike, calibration included.
 """
 
 from __future__ import annotations
@@ -14,68 +14,65 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from microcnn.atomic import write_text
+from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, read_manifest
-from microcnn.data.predictions import Prediction, save_predictions
+from microcnn.data.predictions import Prediction, classify, save_predictions
 from microcnn.measurement.measure import read_measurements
 
 
-def _feature(areas: dict[str, float], rows: Sequence[ManifestRow]) -> np.ndarray:
-    """log10 of the measured mean grain area in square micrometres (each image's pixel size)."""
-    return np.log10([[areas[r.path] * r.pixel_size_um**2] for r in rows])
+def log10_errors(areas: dict[str, float], rows: Sequence[ManifestRow]) -> np.ndarray:
+    """log10(measured / true mean grain area) of each image."""
+    return np.log10([areas[r.path] / r.mean_grain_area_px for r in rows])
 
 
-def fit_threshold(
-    areas: dict[str, float], train: Sequence[ManifestRow], class_names: Sequence[str]
-) -> LogisticRegression:
-    """Logistic regression on log10(mean grain area) of the training images."""
-    model = LogisticRegression(C=1e4, max_iter=1000)  # barely regularised: a pure threshold
-    model.fit(_feature(areas, train), [class_names.index(r.label) for r in train])
-    return model
-
-
-def thresholds(model: LogisticRegression, class_names: Sequence[str]) -> dict[str, float]:
-    """For two classes, the mean grain area (um^2) where the decision flips."""
-    if len(class_names) != 2:
-        return {}
-    log_area = -float(model.intercept_[0]) / float(model.coef_[0, 0])
-    return {
-        "mean_grain_area_um2": 10**log_area,
-        "equivalent_diameter_um": math.sqrt(4 * 10**log_area / math.pi),
-    }
+def predict(
+    areas: dict[str, float], rows: Sequence[ManifestRow], classes: GrainSizeClasses, sd: float
+) -> list[Prediction]:
+    """Each image's measured area as an estimate with spread `sd`, classified at its pixel
+    size; an image where no grain was found gets the widest estimate at the median area."""
+    fallback = float(np.median(np.log10(list(areas.values()))))
+    out = []
+    for row in rows:
+        area = areas[row.path]
+        found = math.isfinite(area) and area > 0
+        log_area, spread = (math.log10(area), sd) if found else (fallback, 3.0)
+        out.append(classify(row.path, log_area, spread, classes, row.pixel_size_um))
+    return out
 
 
 def run_baseline(
     measurement_files: Sequence[str | Path],
     train_manifest: str | Path,
     test_manifest: str | Path,
-    class_names: Sequence[str],
+    classes: GrainSizeClasses,
     predictions_path: str | Path,
-    model_path: str | Path,
+    summary_path: str | Path,
 ) -> None:
-    """Fit on the training images, predict the test images (same CSV as the CNN's)."""
+    """Estimate the measurement's spread on the training images; classify the test images
+    (same CSV as the CNN's); write the spread and the training scores to `summary_path`."""
     areas = read_measurements(measurement_files)
     train, test = read_manifest(train_manifest), read_manifest(test_manifest)
-    model = fit_threshold(areas, train, class_names)
-    probabilities = model.predict_proba(_feature(areas, test))
-    predictions = [
-        Prediction(
-            row.path,
-            class_names[int(np.argmax(p))],
-            {c: float(v) for c, v in zip(class_names, p, strict=True)},
-        )
-        for row, p in zip(test, probabilities, strict=True)
-    ]
-    save_predictions(predictions_path, predictions, class_names, {r.path: r for r in test})
+    errors = log10_errors(areas, train)
+    errors = errors[np.isfinite(errors)]
+    sd = float(np.sqrt(np.mean(errors**2)))
+    save_predictions(
+        predictions_path,
+        predict(areas, test, classes, sd),
+        classes.names,
+        {r.path: r for r in test},
+    )
+    train_predictions = predict(areas, train, classes, sd)
     summary = {
-        "feature": "log10(mean grain area, planimetric, um^2)",
-        "class_names": list(class_names),
+        "estimate": "ASTM E112 planimetric mean grain area, px, of each image's specimen box",
+        "classes": classes.to_json(),
         "train_images": len(train),
+        "log10_error_rms": sd,
+        "log10_error_mean": float(np.mean(errors)),
+        "median_abs_delta_g_train": float(3.321928 * np.median(np.abs(errors))),
         "train_accuracy": float(
-            model.score(_feature(areas, train), [class_names.index(r.label) for r in train])
+            np.mean([p.label == r.label for p, r in zip(train_predictions, train, strict=True)])
         ),
-        "threshold": thresholds(model, class_names),
     }
-    write_text(model_path, json.dumps(summary, indent=2) + "\n")
+    write_text(summary_path, json.dumps(summary, indent=2) + "\n")
