@@ -1,4 +1,4 @@
-"""Reference vs compact CNN: parameters, training and inference speed, accuracy per style.
+"""Reference vs compact CNN: parameters, training and inference speed, grain-size error per style.
 
 Every architecture trains from the same seed on the same manifests, through the project's
 ``make_dataset`` (shuffling and augmentation as in ``microcnn.learning.training.train``), for a
@@ -6,7 +6,8 @@ fixed number of epochs with the final weights kept (no early stopping), on 2 thr
 Training speed is the training images divided by the median time of the training part of
 epochs 2..N (the first epoch also decodes and caches the PNGs; validation is not counted).
 Inference speed is the median of three passes of ``predict_on_batch`` over the decoded test
-images in batches of 64. Accuracy is over the test manifest, per rendering style and overall.
+images in batches of 64. The median |dG| (3.32 |log10 estimated / true area|) is over the test
+manifest, per rendering style and overall.
 
 Run: python benchmarks/architectures.py --train results/split/train.csv
      --test results/split/test.csv --epochs 3 [--limit 600] [--out architectures.md]
@@ -30,8 +31,8 @@ from PIL import Image
 from microcnn import rng as seeding
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.learning import tf_setup
-from microcnn.learning.architectures import ARCHITECTURES
-from microcnn.learning.training import TrainingSettings, make_dataset, validation_split
+from microcnn.learning.architectures import ARCHITECTURES, gaussian_nll, log10_area_error
+from microcnn.learning.training import TrainingSettings, make_dataset, targets, validation_split
 
 CANDIDATES: dict[str, Callable[[int, int, int], keras.Model]] = dict(ARCHITECTURES)
 DEFAULT_SEED = 42
@@ -46,7 +47,7 @@ class Result:
     train_rate: float  # images/s
     infer_rate: float  # images/s
     train_seconds: float  # wall time of fit, first epoch and validation included
-    accuracy: dict[str, float] = field(default_factory=dict)  # style (and "overall") -> accuracy
+    delta_g: dict[str, float] = field(default_factory=dict)  # style (and "overall") -> median |dG|
     epoch_lines: list[str] = field(default_factory=list)
 
 
@@ -83,12 +84,10 @@ def subsample(rows: Sequence[ManifestRow], n_images: int, seed: int) -> list[Man
     return [r for r in rows if microstructure_id(r.path) in keep]
 
 
-def decoded(
-    rows: Sequence[ManifestRow], class_names: Sequence[str], height: int, width: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """All images (uint8) and class indices, decoded once by the training pipeline."""
+def decoded(rows: Sequence[ManifestRow], height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """All images (uint8) and their true log10 areas, decoded once by the training pipeline."""
     images, labels = [], []
-    for x, y in make_dataset(rows, class_names, height, width, INFER_BATCH):
+    for x, y in make_dataset(rows, height, width, INFER_BATCH):
         images.append(x.numpy())
         labels.append(y.numpy())
     return np.concatenate(images), np.concatenate(labels)
@@ -108,7 +107,6 @@ def run(
     train_rows: Sequence[ManifestRow],
     val_rows: Sequence[ManifestRow],
     test: tuple[np.ndarray, np.ndarray, list[str]],
-    class_names: Sequence[str],
     height: int,
     width: int,
     epochs: int,
@@ -119,15 +117,13 @@ def run(
     keras.backend.clear_session()
     # Same seed before each model: same initial random stream, shuffling and augmentation.
     tf_setup.configure(settings.threads, seed)
-    train_ds = make_dataset(
-        train_rows, class_names, height, width, settings.batch_size, seed, settings.augment
-    )
-    val_ds = make_dataset(val_rows, class_names, height, width, settings.batch_size)
-    model = CANDIDATES[name](height, width, len(class_names))
+    train_ds = make_dataset(train_rows, height, width, settings.batch_size, seed, settings.augment)
+    val_ds = make_dataset(val_rows, height, width, settings.batch_size)
+    model = CANDIDATES[name](float(np.mean(targets(train_rows))))
     model.compile(
         optimizer=keras.optimizers.Adam(settings.learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+        loss=gaussian_nll,
+        metrics=[log10_area_error],
     )
     timer = TrainTimer()
     start = time.perf_counter()
@@ -137,33 +133,35 @@ def run(
     train_seconds = time.perf_counter() - start
     lines = [
         f"  {name} epoch {e + 1}: train {timer.seconds[e]:.1f} s, loss {history['loss'][e]:.4f},"
-        f" val_loss {history['val_loss'][e]:.4f}, val_accuracy {history['val_accuracy'][e]:.3f}"
+        f" val_loss {history['val_loss'][e]:.4f},"
+        f" val mean |dG| {3.321928 * history['val_log10_area_error'][e]:.3f}"
         for e in range(len(timer.seconds))
     ]
     # Epoch 1 also decodes and caches the images; with one epoch there is nothing else.
     steady = timer.seconds[1:] or timer.seconds
     train_rate = len(train_rows) / statistics.median(steady)
 
-    images, labels, styles = test
+    images, log_areas, styles = test
     model.predict_on_batch(images[:INFER_BATCH])  # trace the function outside the timing
     passes = []
     for _ in range(INFER_PASSES):
         t0 = time.perf_counter()
-        probabilities = predict(model, images)
+        outputs = predict(model, images)
         passes.append(time.perf_counter() - t0)
-    correct = probabilities.argmax(axis=1) == labels
-    accuracy = {
-        style: float(np.mean([c for c, s in zip(correct, styles, strict=True) if s == style]))
+    delta_g = 3.321928 * np.abs(outputs[:, 0] - log_areas)
+    # Median |dG| per style and overall: the grain-size error in ASTM G numbers.
+    delta_g_by_style = {
+        style: float(np.median([d for d, s in zip(delta_g, styles, strict=True) if s == style]))
         for style in dict.fromkeys(styles)
     }
-    accuracy["overall"] = float(correct.mean())
+    delta_g_by_style["overall"] = float(np.median(delta_g))
     return Result(
         name,
         model.count_params(),
         train_rate,
         len(images) / statistics.median(passes),
         train_seconds,
-        accuracy,
+        delta_g_by_style,
         lines,
     )
 
@@ -173,7 +171,7 @@ def markdown(results: Sequence[Result], styles: Sequence[str]) -> list[str]:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in results:
         cells = [r.name, f"{r.params:,}", f"{r.train_rate:.1f}", f"{r.infer_rate:.1f}"]
-        cells += [f"{r.accuracy[s]:.3f}" for s in [*styles, "overall"]]
+        cells += [f"{r.delta_g[s]:.3f}" for s in [*styles, "overall"]]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -188,8 +186,7 @@ def ratios(results: Sequence[Result]) -> list[str]:
         f"params {c.params / r.params:.3f}, "
         f"train img/s {c.train_rate / r.train_rate:.2f}x, "
         f"infer img/s {c.infer_rate / r.infer_rate:.2f}x, "
-        f"overall accuracy {c.accuracy['overall'] / r.accuracy['overall']:.3f} "
-        f"({100 * (c.accuracy['overall'] - r.accuracy['overall']):+.1f} points)."
+        f"overall median |dG| {c.delta_g['overall']:.3f} vs {r.delta_g['overall']:.3f}."
     ]
 
 
@@ -219,20 +216,19 @@ def main() -> None:
     settings = TrainingSettings()
     train_rows, val_rows = validation_split(rows, settings.validation_fraction, args.seed)
     test_rows = read_manifest(args.test)
-    class_names = sorted({r.label for r in rows})
     with Image.open(rows[0].path) as first:
         width, height = first.size
     styles = list(dict.fromkeys(r.style for r in test_rows))
 
     tf_setup.configure(settings.threads, args.seed)
-    images, labels = decoded(test_rows, class_names, height, width)
+    images, labels = decoded(test_rows, height, width)
     test = (images, labels, [r.style for r in test_rows])
     load = os.getloadavg()[0]
     data = (
         f"Data: {len(train_rows)} training + {len(val_rows)} validation images"
         f" ({args.train}{f', limit {args.limit}' if args.limit else ''}),"
         f" {len(test_rows)} test images ({args.test}, {len(test_rows) // len(styles)} per style);"
-        f" {height}x{width}, classes {', '.join(class_names)}; {args.epochs} epochs, batch"
+        f" {height}x{width}; {args.epochs} epochs, batch"
         f" {settings.batch_size}, augment {settings.augment}, seed {args.seed},"
         f" {settings.threads} threads."
     )
@@ -240,9 +236,7 @@ def main() -> None:
 
     results = []
     for name in args.architectures:
-        result = run(
-            name, train_rows, val_rows, test, class_names, height, width, args.epochs, args.seed
-        )
+        result = run(name, train_rows, val_rows, test, height, width, args.epochs, args.seed)
         print("\n".join(result.epoch_lines), flush=True)
         print(f"  {name}: fit {result.train_seconds:.0f} s", flush=True)
         results.append(result)

@@ -179,9 +179,19 @@ def train(
         min_delta=settings.min_delta,
         restore_best_weights=True,
     )
+    # Halving the step when the validation loss stalls: the last digits of a measurement come
+    # from small steps.
+    slower = keras.callbacks.ReduceLROnPlateau(
+        monitor="val_loss", factor=0.5, patience=2, min_delta=settings.min_delta, min_lr=1e-5
+    )
     history = model.fit(
-        train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=[stopper], verbose=2
+        train_ds,
+        validation_data=val_ds,
+        epochs=settings.epochs,
+        callbacks=[stopper, slower],
+        verbose=2,
     ).history
+    history.pop("learning_rate", None)
 
     with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
         model.save(partial)
