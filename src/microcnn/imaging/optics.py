@@ -30,12 +30,16 @@ def pixel_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+@lru_cache(maxsize=64)
 def _smoothing_matrix(n: int, knots: int, scale: float) -> np.ndarray:
-    """(n, knots) Gaussian weights from knots `scale` pixels apart to n pixel centres."""
+    """(n, knots) Gaussian weights from knots `scale` pixels apart to n pixel centres (shared
+    between images: read-only)."""
     centres = (np.arange(n) + 0.5)[:, None]
     positions = (np.arange(knots) - 1.0) * scale
     weights = np.exp(-0.5 * ((centres - positions) / scale) ** 2)
-    return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+    matrix = (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+    matrix.flags.writeable = False
+    return matrix
 
 
 def smooth_field(shape: tuple[int, int], scale_px: float, rng: np.random.Generator) -> np.ndarray:
@@ -46,8 +50,13 @@ def smooth_field(shape: tuple[int, int], scale_px: float, rng: np.random.Generat
     scale = max(float(scale_px), 1.0)
     rows, cols = int(height / scale) + 3, int(width / scale) + 3
     knots = rng.standard_normal((rows, cols), dtype=np.float32)
-    field = _smoothing_matrix(height, rows, scale) @ knots @ _smoothing_matrix(width, cols, scale).T
-    return (field - field.mean()) / max(float(field.std()), 1e-6)
+    across = knots @ _smoothing_matrix(width, cols, scale).T  # the small product first
+    field = _smoothing_matrix(height, rows, scale) @ across
+    # Mean and spread from every 4th pixel each way: the field is smooth, and it is 16x cheaper.
+    sample = field[::4, ::4]
+    field -= sample.mean()
+    field *= np.float32(1.0 / max(float(sample.std()), 1e-6))
+    return field
 
 
 def illumination(

@@ -63,18 +63,22 @@ def twin_bands(
     centre = low[:, None] + half + (breadth[:, None] - 2 * half) * position
     active = twinned[:, None] & (np.arange(MAX_BANDS)[None, :] < bands[:, None])
     active &= (breadth[:, None] > 4 * half) & np.isfinite(breadth[:, None])
-    half = np.where(active, half, -np.inf)
 
+    # Per-grain tables (the margin last), float32: each band is a few whole-image operations.
+    def table(values: np.ndarray) -> np.ndarray:
+        return np.append(values, 0.0).astype(np.float32)
+
+    x, y = pixel_grid(height, width_px)
+    u = x * table(nx)[labels] + y * table(ny)[labels]
     band = np.zeros(labels.shape, dtype=np.float32)
     edge = np.zeros(labels.shape, dtype=np.float32)
-    lut = np.append(active.any(axis=1), False)
-    rows, cols = np.nonzero(lut[labels])
-    if len(rows):
-        x, y = pixel_grid(height, width_px)
-        g = labels[rows, cols]
-        u = x[rows, cols] * nx[g] + y[rows, cols] * ny[g]
-        # Signed distance from each band's side (negative inside), per band.
-        d = np.abs(u[:, None] - centre[g]) - half[g]
-        band[rows, cols] = np.clip(0.5 - d, 0.0, 1.0).max(axis=1)
-        edge[rows, cols] = np.exp(-((d / max(line_px, 0.3)) ** 2)).max(axis=1)
+    line = np.float32(max(line_px, 0.3))
+    for k in range(MAX_BANDS):
+        if not active[:, k].any():
+            continue
+        # Signed distance from the band's sides (negative inside); far away where no band.
+        d = np.abs(u - table(centre[:, k])[labels])
+        d -= table(np.where(active[:, k], half[:, k], -1e6))[labels]
+        np.maximum(band, np.clip(0.5 - d, 0.0, 1.0), out=band)
+        np.maximum(edge, np.clip(1.0 - np.abs(d) / line, 0.0, 1.0), out=edge)
     return Twins(band, edge, band_tone)
