@@ -1,15 +1,17 @@
-"""The sample grid: a row per class sample, a column per style; missing images left blank."""
+"""The sample grid: a row per class and magnification, a column per look."""
 
 from PIL import Image
 
+from microcnn.geometry.generate import GenerationSettings, generate_one
 from microcnn.imaging.samples import plot_samples
 
 
-def test_grid_size_and_missing_cells(tmp_path):
-    image = tmp_path / "fine-00000.png"
-    Image.new("RGB", (432, 288), "white").save(image)
-    images = {("reference", "fine"): [str(image)], ("grey", "fine"): [str(image)]}
+def test_grid_size(tmp_path, fine_spec, coarse_spec):
+    meshes = {
+        "coarse": (0, generate_one(coarse_spec, 1, 0, GenerationSettings())[0]),
+        "fine": (0, generate_one(fine_spec, 1, 0, GenerationSettings())[0]),
+    }
     out = tmp_path / "samples.png"
-    plot_samples(images, ["coarse", "fine"], ["reference", "grey"], out, per_class=1)
+    plot_samples(meshes, ["reference", "etched", "sem"], out, magnifications=(0.7, 2.0))
     with Image.open(out) as grid:
-        assert grid.size == (2 * 260, 2 * 190)
+        assert grid.size == (3 * 260, 4 * 190)

@@ -90,3 +90,18 @@ def test_draw_view_range_and_framing():
         if view.pixels_per_unit >= 432:
             assert (left, top, right, bottom) == (0, 0, 432, 288)  # the frame is filled
         assert view.framed == (view.pixels_per_unit <= 288)
+
+
+def test_label_map_fills_non_convex_cells_by_their_pixel_centres():
+    from matplotlib.path import Path
+
+    rng = np.random.default_rng(3)
+    angles = np.sort(rng.uniform(0, 2 * np.pi, 40))
+    radii = rng.uniform(0.15, 0.45, 40)  # a ragged star: far from convex
+    star = np.column_stack([0.5 + radii * np.cos(angles), 0.5 + radii * np.sin(angles)])
+    view = View.centred(120, 100, 90.0)
+    labels = label_map([star], view)
+    y, x = np.mgrid[0:100, 0:120] + 0.5
+    inside = Path(view.to_pixels(star)).contains_points(np.column_stack([x.ravel(), y.ravel()]))
+    assert np.array_equal(labels.ravel() == 0, inside)
+    assert set(np.unique(labels).tolist()) == {-1, 0}

@@ -26,9 +26,14 @@ rule render:
 
 
 rule plot_samples:
-    """A grid of sample images, rows by class, columns by style."""
+    """A grid of sample images: rows by class and magnification, columns by look. Drawn
+    afresh from each class's first microstructure at two fixed magnifications, with that
+    image's look seed, so the columns differ only by their look (images picked from the
+    render records would differ in microstructure and magnification as well)."""
     input:
-        images=all_images(),
+        meshes=[
+            rules.generate.output.meshes.format(cls=c, batch="0000") for c in CLASSES
+        ],
         code=code("plot_samples"),
     output:
         plot=report(
@@ -46,5 +51,7 @@ rule plot_samples:
     params:
         classes=CLASSES,
         styles=STYLES,
+        image=IMAGE_GEOMETRY,
+        seed=config["seed"],
     script:
         "../../scripts/plot_samples.py"

@@ -1,10 +1,12 @@
-"""Draw 2D microstructures as PNG images, in the reference look or another style, at a view.
+"""Draw 2D microstructures as PNG images, in the reference look or another look, at a view.
 
 The reference look is MicroStructPy's default plot: grains filled with matplotlib's default blue
 (C0), thin black boundaries, the unit square centred in a white frame, axes hidden. The other
-styles change what a network could latch on to without changing grain size: colour, boundary
-width, noise and blur. The view (`microcnn.imaging.view`) sets the magnification and framing;
-each rendered image's record carries its view and its true grain size in pixels.
+schematic styles change what a network could latch on to without changing grain size: colour,
+boundary width, noise and blur. The randomised families (`microcnn.imaging.looks`: etched,
+twinned, contrast, sem) draw micrograph-like pictures on the label map instead of with
+matplotlib. The view (`microcnn.imaging.view`) sets the magnification and framing; each
+rendered image's record carries its view and its true grain size in pixels.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from microstructpy.meshing import PolyMesh
 from PIL import Image
 
 from microcnn.atomic import write_bytes, write_csv
+from microcnn.imaging.canvas import Family
+from microcnn.imaging.looks import FAMILIES
 from microcnn.imaging.view import View, draw_view, truth
 from microcnn.rng import derive_seed, random_generator
 from microcnn.scale import pixel_size_um, reference_pixels_per_unit
@@ -58,6 +62,10 @@ STYLES: dict[str, Style] = {
         Style("micrograph", "grey", 1.0, grey_range=(140, 235), blur_px=0.8, noise=8.0),
     )
 }
+
+Look = Style | Family
+# Every look `image.styles` may name: the schematic styles, then the randomised families.
+LOOKS: dict[str, Look] = {**STYLES, **FAMILIES}
 
 
 @dataclass(frozen=True)
@@ -121,13 +129,16 @@ def cell_polygons(mesh: PolyMesh) -> list[np.ndarray]:
 
 
 class Renderer:
-    """Draws meshes into one reused Agg figure (no pyplot: no global figure state)."""
+    """Draws meshes in one look: a schematic style into one reused Agg figure (no pyplot: no
+    global figure state), a family with NumPy on the label map (no figure)."""
 
     def __init__(
-        self, settings: ImageSettings = ImageSettings(), style: Style = STYLES["reference"]
+        self, settings: ImageSettings = ImageSettings(), style: Look = STYLES["reference"]
     ) -> None:
         self.settings = settings
         self.style = style
+        if isinstance(style, Family):
+            return
         width, height = settings.width, settings.height
         self.figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
         self.canvas = FigureCanvasAgg(self.figure)
@@ -160,6 +171,8 @@ class Renderer:
     ) -> np.ndarray:
         """As `render`, for cell polygons already extracted (`cell_polygons`)."""
         view = view or self.settings.reference_view
+        if isinstance(self.style, Family):
+            return self.style.draw(polygons, seed, view).pixels
         width, height, side = view.width, view.height, view.pixels_per_unit
         self.axes.set_position(
             (view.left / width, 1 - (view.top + side) / height, side / width, side / height)
@@ -189,11 +202,23 @@ class Renderer:
         return np.clip(np.rint(image), 0, 255).astype(np.uint8)
 
 
-def encode_png(pixels: np.ndarray) -> bytes:
-    """PNG bytes of an RGB array; Pillow writes no timestamp, so equal pixels give equal bytes."""
+# zlib level for the families' PNGs: their noise leaves little to compress (level 6 saved 6 %
+# of the bytes at 4x the time of level 1), so the fast level.
+FAMILY_PNG_LEVEL = 1
+
+
+def encode_png(pixels: np.ndarray, compress_level: int | None = None) -> bytes:
+    """PNG bytes of an RGB array; Pillow writes no timestamp, so equal pixels give equal bytes.
+    `compress_level` (zlib, 0-9) defaults to Pillow's."""
     buffer = io.BytesIO()
-    Image.fromarray(pixels, mode="RGB").save(buffer, format="PNG", optimize=False)
+    options = {} if compress_level is None else {"compress_level": compress_level}
+    Image.fromarray(pixels, mode="RGB").save(buffer, format="PNG", optimize=False, **options)
     return buffer.getvalue()
+
+
+def png_level(look: Look) -> int | None:
+    """The PNG compression level a look's images are written with."""
+    return FAMILY_PNG_LEVEL if isinstance(look, Family) else None
 
 
 def image_name(class_name: str, index: int) -> str:
@@ -223,7 +248,7 @@ def render_batch(
     class_name: str,
     out_dir: str | Path,
     settings: ImageSettings = ImageSettings(),
-    style: Style = STYLES["reference"],
+    style: Look = STYLES["reference"],
     global_seed: int = 0,
     domain_mm: float = 1.0,
     records_path: str | Path | None = None,
@@ -243,7 +268,8 @@ def render_batch(
         view_rng = random_generator(derive_seed(global_seed, "view", style.name, class_name, index))
         view, magnification = settings.draw_view(view_rng)
         seed = derive_seed(global_seed, "render", style.name, class_name, index)
-        write_bytes(path, encode_png(renderer.render_polygons(polygons, seed, view)))
+        pixels = renderer.render_polygons(polygons, seed, view)
+        write_bytes(path, encode_png(pixels, png_level(style)))
         written.append(path)
         true = truth(polygons, view)
         rows.append(
