@@ -18,7 +18,7 @@ def _relative(paths) -> set[str]:
 
 def test_closure_follows_imports_through_modules_and_lazy_imports():
     # scripts/train.py imports learning.training, which imports the architectures, the
-    # manifest, tf_setup and rng; model_files comes through training too.
+    # manifest, the split's counting rule, tf_setup and rng; model_files comes through training.
     files = _relative(script_code(REPO / "scripts" / "train.py", SRC_ROOT))
     assert {
         "learning/training.py",
@@ -26,6 +26,7 @@ def test_closure_follows_imports_through_modules_and_lazy_imports():
         "learning/tf_setup.py",
         "learning/model_files.py",
         "data/manifest.py",
+        "data/split.py",
         "rng.py",
         "atomic.py",
         "workflow_io.py",
@@ -63,7 +64,14 @@ def test_learning_never_imports_microstructpy():
 
 
 @pytest.mark.parametrize(
-    "light", ["config.py", "batching.py", "code_deps.py", "learning/model_files.py"]
+    "light",
+    [
+        "config.py",
+        "batching.py",
+        "code_deps.py",
+        "learning/model_files.py",
+        "learning/input_size.py",
+    ],
 )
 def test_what_the_snakefile_imports_is_light(light):
     heavy = {"tensorflow", "keras", "microstructpy", "matplotlib", "sklearn", "scipy"}
@@ -74,5 +82,6 @@ def test_every_module_runs_in_some_stage_or_the_cli():
     used = set()
     for entry in [*sorted((REPO / "scripts").glob("*.py")), SRC / "cli.py"]:
         used |= _relative(script_code(entry, SRC_ROOT))
-    used |= {"cli.py", "code_deps.py", "config.py", "batching.py"}  # the CLI, the Snakefile
+    # The CLI and what the Snakefile imports.
+    used |= {"cli.py", "code_deps.py", "config.py", "batching.py", "learning/input_size.py"}
     assert _relative(MODULES) == used

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from microcnn.learning.architectures import ARCHITECTURES, build, compact_cnn, reference_cnn
+from microcnn.learning.input_size import MIN_SIDE
 
 pytestmark = pytest.mark.usefixtures("seeded_tensorflow")
 
@@ -58,3 +59,21 @@ def test_the_registry_names_its_networks():
 def test_unknown_architecture():
     with pytest.raises(ValueError, match="allowed: \\['compact', 'reference'\\]"):
         build("vgg", 288, 432, 2)
+
+
+def test_every_network_has_a_minimum_input_size():
+    assert set(MIN_SIDE) == set(ARCHITECTURES)
+
+
+@pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
+def test_minimum_input_size_is_exact(architecture):
+    """Config validation rejects images below MIN_SIDE: the network must build and predict at
+    the minimum (in either direction) and fail one pixel below it."""
+    side = MIN_SIDE[architecture]
+    for height, width in ((side, side), (side, 3 * side), (3 * side, side)):
+        model = build(architecture, height, width, 2)
+        probs = model.predict_on_batch(np.zeros((1, height, width, 3), dtype=np.uint8))
+        assert probs.shape == (1, 2)
+    for height, width in ((side - 1, 3 * side), (3 * side, side - 1)):
+        with pytest.raises(ValueError):
+            build(architecture, height, width, 2)

@@ -19,8 +19,21 @@ os.environ.update(
 
 from microcnn.batching import batch_ranges
 from microcnn.code_deps import script_code
-from microcnn.config import ConfigError, validate_config
+from microcnn.config import ConfigError, read_config_file, validate_config
 from microcnn.learning.model_files import DEFAULT_MODEL, metadata_path
+
+# A --configfile is the whole configuration (the schema's defaults fill in the rest): config.yaml
+# is read only when none is given, so that a user's file is not merged into it. Snakemake has
+# already applied --configfile and --config to `config`; `configfile:` puts --config back on top.
+if not workflow.config_settings.configfiles:
+    # Read here first: Snakemake's own message for a YAML error names neither file nor line.
+    try:
+        read_config_file("config.yaml")
+    except ConfigError as error:
+        raise WorkflowError(str(error)) from None
+
+    configfile: "config.yaml"
+
 
 # Rejected here, before any job is planned; defaults are filled in at every level.
 try:

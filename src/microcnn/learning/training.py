@@ -4,17 +4,22 @@ the same model; outputs are written atomically, so an interrupted run leaves non
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from microcnn.atomic import replacing, write_csv, write_text
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
+from microcnn.data.split import n_validation_images
 from microcnn.learning import tf_setup
 from microcnn.learning.architectures import build
 from microcnn.learning.model_files import metadata_path
 from microcnn.rng import derive_seed, random_generator
+from microcnn.workflow_io import StageFailure
 
 tf = tf_setup.tf
 
@@ -51,7 +56,7 @@ def validation_split(
         order = random_generator(derive_seed(global_seed, "validation", label)).permutation(
             len(ids)
         )
-        n_val = max(1, round(fraction * len(ids))) if len(ids) > 1 else 0
+        n_val = n_validation_images(len(ids), fraction)
         held = {ids[i] for i in order[:n_val]}
         val += [r for r in members if microstructure_id(r.path) in held]
         train += [r for r in members if microstructure_id(r.path) not in held]
@@ -120,6 +125,30 @@ def make_dataset(
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
+class TrainingDiverged(StageFailure):
+    """The loss became NaN or infinite: the weights are garbage, so no model is written."""
+
+
+def check_finite(history: dict[str, list[float]], weights: Sequence[Any], rate: float) -> None:
+    """Raise TrainingDiverged if a recorded loss or a weight is not finite.
+
+    keras.callbacks.TerminateOnNaN only stops the epoch loop and Keras returns as if training
+    had finished; early stopping may even restore the weights of an epoch before the blow-up.
+    """
+    for key in ("loss", "val_loss"):
+        for epoch, value in enumerate(history.get(key, []), start=1):
+            if not math.isfinite(value):
+                raise TrainingDiverged(
+                    f"training diverged: {key} is {value} in epoch {epoch}; no model was "
+                    f"written (lower training.learning_rate, now {rate:g})"
+                )
+    if not all(np.isfinite(w).all() for w in weights):
+        raise TrainingDiverged(
+            "training diverged: the weights are not finite; no model was written "
+            f"(lower training.learning_rate, now {rate:g})"
+        )
+
+
 def write_history(path: str | Path, history: dict[str, list[float]]) -> None:
     keys = sorted(history)
     rows = (
@@ -167,8 +196,13 @@ def train(
         restore_best_weights=True,
     )
     history = model.fit(
-        train_ds, validation_data=val_ds, epochs=settings.epochs, callbacks=[stopper], verbose=2
+        train_ds,
+        validation_data=val_ds,
+        epochs=settings.epochs,
+        callbacks=[keras.callbacks.TerminateOnNaN(), stopper],
+        verbose=2,
     ).history
+    check_finite(history, model.get_weights(), settings.learning_rate)
 
     with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
         model.save(partial)

@@ -1,0 +1,32 @@
+"""The smallest image each network accepts, worked out from its layers without Keras, so that
+config validation (which the Snakefile runs) can reject a too-small image before any job.
+
+tests/learning/test_architectures.py builds every network at its minimum and one pixel below.
+"""
+
+from __future__ import annotations
+
+
+def _reference_min_side() -> int:
+    # Four times: a 3x3 convolution without padding (-2), then 2x2 max pooling (halving, floor).
+    # Walking back from a 1-pixel feature map: 1 -> 2 -> 4, 4 -> 8 -> 10, 10 -> 20 -> 22,
+    # 22 -> 44 -> 46.
+    side = 1
+    for _ in range(4):
+        side = 2 * side + 2
+    return side
+
+
+def _compact_min_side() -> int:
+    # A 4x4 stride-4 convolution without padding, then three "same" 3x3 convolutions each
+    # followed by 2x2 max pooling: the patch grid must be at least 2**3 = 8 wide,
+    # and an 8-wide grid needs 4 * (8 - 1) + 4 = 32 pixels.
+    grid = 2**3
+    return 4 * (grid - 1) + 4
+
+
+# Height and width alike, in pixels; a key for every network in architectures.ARCHITECTURES.
+MIN_SIDE: dict[str, int] = {
+    "reference": _reference_min_side(),
+    "compact": _compact_min_side(),
+}
