@@ -15,6 +15,7 @@ wildcard_constraints:
     cls="|".join(CLASSES),
     style="|".join(STYLES),
     batch=r"\d{4}",
+    stage="train|predict",
 
 
 localrules:
@@ -24,6 +25,8 @@ localrules:
     split,
     plot_loss,
     plot_samples,
+    verify_images,
+    verify_dataset,
     describe_model,
     baseline,
     evaluate,

@@ -1,12 +1,14 @@
-"""Snakemake entry point: render one batch of microstructures in one style."""
+"""Snakemake entry point: render one batch of microstructures in one style, and record each
+image's size and SHA-256 (checked before the images are read again)."""
 
+from microcnn.data.checksums import record_checksums
 from microcnn.geometry.mesh_io import load_meshes
 from microcnn.imaging.render import STYLES, ImageSettings, render_batch
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with log_to(smk.log[0]):
-    render_batch(
+    written = render_batch(
         load_meshes(smk.input.meshes),
         smk.wildcards.cls,
         smk.output.images,
@@ -14,3 +16,4 @@ with log_to(smk.log[0]):
         STYLES[smk.wildcards.style],
         smk.params.seed,
     )
+    record_checksums(written, smk.output.checksums)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-class StageFailure(RuntimeError):
+class StageError(RuntimeError):
     """A failure whose message says what went wrong and what to do about it: a stage reports it
     as one line (in its log and on stderr) without a traceback, and exits with status 1."""
 
@@ -23,7 +23,7 @@ def log_to(path: str | Path) -> Iterator[None]:
 
     Redirects the file descriptors 1 and 2, not only sys.stdout/sys.stderr, so that what C++
     libraries (TensorFlow, Qhull) print lands in the log too, and Python warnings and logging.
-    A StageFailure becomes one line in the log and on stderr, and exit status 1.
+    A StageError becomes one line in the log and on stderr, and exit status 1.
     """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
@@ -41,7 +41,7 @@ def log_to(path: str | Path) -> Iterator[None]:
         failure = None
         try:
             yield
-        except StageFailure as error:
+        except StageError as error:
             failure = error
             print(f"error: {error}", file=log)
         except BaseException:

@@ -18,5 +18,6 @@ def test_read_metadata(tmp_path):
     model.write_bytes(b"zip")
     with pytest.raises(FileNotFoundError, match="metadata not found beside the model"):
         read_metadata(model)
-    (tmp_path / "m.json").write_text(json.dumps({"class_names": ["a", "b"]}))
-    assert read_metadata(model) == {"class_names": ["a", "b"]}
+    meta = {"class_names": ["a", "b"], "height": 32, "width": 48}
+    (tmp_path / "m.json").write_text(json.dumps(meta))
+    assert read_metadata(model) == meta

@@ -8,7 +8,7 @@ from PIL import Image
 
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
 from microcnn.learning.training import (
-    TrainingDiverged,
+    TrainingDivergedError,
     TrainingSettings,
     augment_image,
     check_finite,
@@ -92,7 +92,7 @@ def test_diverging_training_stops_with_one_line_and_writes_nothing(tmp_path):
     write_manifest(manifest, rows)
     settings = TrainingSettings(epochs=3, batch_size=4, learning_rate=1e9, augment=False)
     out = tmp_path / "model"
-    with pytest.raises(TrainingDiverged) as info:
+    with pytest.raises(TrainingDivergedError) as info:
         train(manifest, ["coarse", "fine"], 32, 48, settings, 1, out / "m.keras", out / "h.csv")
     message = str(info.value)
     assert "\n" not in message
@@ -109,6 +109,6 @@ def test_diverging_training_stops_with_one_line_and_writes_nothing(tmp_path):
     ],
 )
 def test_check_finite_rejects_any_non_finite_loss_or_weight(history, weights):
-    with pytest.raises(TrainingDiverged):
+    with pytest.raises(TrainingDivergedError):
         check_finite(history, weights, 1e-3)
     check_finite({"loss": [0.5], "val_loss": [0.4]}, [np.ones(2)], 1e-3)

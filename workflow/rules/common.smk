@@ -21,6 +21,14 @@ from microcnn.batching import batch_ranges
 from microcnn.code_deps import script_code
 from microcnn.config import ConfigError, read_config_file, validate_config
 from microcnn.learning.model_files import DEFAULT_MODEL, metadata_path
+from microcnn.resources import (
+    generate_mem_mb,
+    measure_mem_mb,
+    predict_mem_mb,
+    render_mem_mb,
+    split_images,
+    train_mem_mb,
+)
 
 # A --configfile is the whole configuration (the schema's defaults fill in the rest): config.yaml
 # is read only when none is given, so that a user's file is not merged into it. Snakemake has
@@ -48,6 +56,8 @@ STYLES = list(config["image"]["styles"])
 TRAIN_STYLES = [s for s in STYLES if s != config["training"]["held_out_style"]]
 # How every style is drawn (size, framing), without the list of styles: adding or removing a
 # style must not rerun the jobs of the other styles, which do not depend on that list.
+# The styles whose images each stage that reads the whole dataset reads (verify_dataset).
+STAGE_STYLES = {"train": TRAIN_STYLES, "predict": STYLES}
 IMAGE_GEOMETRY = {k: v for k, v in config["image"].items() if k != "styles"}
 
 
@@ -84,19 +94,29 @@ def all_batches(pattern, styles=()):
     ]
 
 
+def class_batches(pattern, wildcards):
+    """`pattern` filled in for every batch of one class in one style."""
+    return [
+        pattern.format(style=wildcards.style, cls=wildcards.cls, batch=f"{b:04d}")
+        for b in batches(wildcards.cls)
+    ]
+
+
 def all_images():
     """The image folders of every style, class and batch (the render rule's outputs)."""
     return all_batches(rules.render.output.images, STYLES)
 
 
-# Resources, from the benchmark files of a default run on 2 cores (results/benchmarks/):
-# peak memory plus headroom, and run time per image times 3 for slower nodes.
-# generate: 171 MB, 4.4 s per 50 images (fast; MicroStructPy's path is about 10x slower);
-# render: 180 MB, 7.1 s per 50 images; measure: 213 MB, 9.8 s per 300 images;
-# train: 2.2 GB and 87 s for 2,616 cached images (8 epochs); predict: 0.9 GB, 6.8 s.
+# Run times, from the benchmark files of a default run on 2 cores (results/benchmarks/): run
+# time per image times 3 for slower nodes. generate: 4.4 s per 50 images (fast; MicroStructPy's
+# path is about 10x slower); render: 7.1 s per 50 images; measure: 9.8 s per 300 images;
+# train: 87 s for 2,616 images (8 epochs); predict: 6.8 s.
+# Memory (mem_mb) follows image size, grains per image and batch sizes: microcnn/resources.py,
+# with the measured points behind each formula.
 SECONDS_PER_IMAGE = {"generate": 0.1, "render": 0.15, "measure": 0.05}
 if config["generation"]["generator"] == "microstructpy":
     SECONDS_PER_IMAGE["generate"] = 1.0
+SPLIT_IMAGES = split_images(config)
 
 
 def runtime_minutes(seconds):
@@ -115,26 +135,13 @@ def measure_runtime(wildcards):
     )
 
 
-def n_images(share, styles):
-    """Images of the train (share=train) or test (share=test) manifest."""
-    split = config["split"]
-    total = sum(c["count"] for c in config["classes"].values())
-    return math.ceil(total * split[share] / (split["train"] + split["test"])) * len(
-        styles
-    )
-
-
-def train_mem_mb(wildcards):
-    # Decoded images are cached in memory (0.37 MB each at 432x288) up to 4 GiB.
-    cached = min(n_images("train", TRAIN_STYLES) * 0.375, 4096)
-    return math.ceil(1500 + 1.2 * cached)
-
-
 def train_runtime(wildcards):
     # 4.2 ms per image and epoch on 2 cores with the compact network.
-    images = n_images("train", TRAIN_STYLES) * config["training"]["epochs"]
+    images = (SPLIT_IMAGES["fit"] + SPLIT_IMAGES["validation"]) * config["training"][
+        "epochs"
+    ]
     return max(15, runtime_minutes(0.005 * images))
 
 
 def predict_runtime(wildcards):
-    return runtime_minutes(0.02 * n_images("test", STYLES))
+    return runtime_minutes(0.02 * SPLIT_IMAGES["test"])

@@ -2,12 +2,8 @@ rule measure:
     """Grain size of every image of one class in one style, measured from its pixels (ASTM
     E112); one job per class and style, since a measurement takes only 10-25 ms."""
     input:
-        images=lambda wc: [
-            rules.render.output.images.format(
-                style=wc.style, cls=wc.cls, batch=f"{b:04d}"
-            )
-            for b in batches(wc.cls)
-        ],
+        images=lambda wc: class_batches(rules.render.output.images, wc),
+        verified=rules.verify_images.output.verified,
         code=code("measure"),
     output:
         measurements="results/grainsize/{style}/{cls}.csv",
@@ -19,7 +15,7 @@ rule measure:
         "../../envs/learning.yaml"
     threads: 1
     resources:
-        mem_mb=500,
+        mem_mb=lambda wc: measure_mem_mb(config, wc.cls),
         runtime=measure_runtime,
     params:
         image=IMAGE_GEOMETRY,

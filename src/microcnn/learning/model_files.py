@@ -16,12 +16,44 @@ def metadata_path(model_path: str | Path) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
+class ModelError(ValueError):
+    """A model or its metadata that cannot be used; the message names the file."""
+
+
+def _check_metadata(meta_file: Path, meta: Any) -> None:
+    """ModelError unless `meta` names two or more classes and a positive height and width."""
+    names = meta.get("class_names") if isinstance(meta, dict) else None
+    if not (
+        isinstance(names, list)
+        and len(names) >= 2
+        and all(isinstance(n, str) for n in names)
+        and all(
+            isinstance(meta.get(k), int) and not isinstance(meta.get(k), bool) and meta[k] > 0
+            for k in ("height", "width")
+        )
+    ):
+        raise ModelError(
+            f"{meta_file}: needs class_names (two or more names), height and width "
+            "(positive integers), as the train stage writes them"
+        )
+
+
 def read_metadata(model_path: str | Path) -> dict[str, Any]:
-    """The metadata of the model at `model_path`, or FileNotFoundError naming what is missing."""
+    """The metadata of the model at `model_path`: FileNotFoundError naming what is missing, or
+    ModelError naming the metadata file if it is not the JSON the train stage writes."""
     model_path = Path(model_path)
     if not model_path.is_file():
         raise FileNotFoundError(f"model not found: {model_path}")
     meta_file = metadata_path(model_path)
     if not meta_file.is_file():
         raise FileNotFoundError(f"model metadata not found beside the model: {meta_file}")
-    return json.loads(meta_file.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ModelError(f"{meta_file}: not a text file") from None
+    except json.JSONDecodeError as error:
+        raise ModelError(
+            f"{meta_file}: not valid JSON (line {error.lineno} column {error.colno}: {error.msg})"
+        ) from None
+    _check_metadata(meta_file, meta)
+    return meta

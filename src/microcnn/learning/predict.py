@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,50 @@ from microcnn.atomic import write_text
 from microcnn.data.manifest import read_manifest
 from microcnn.data.predictions import Prediction, save_predictions
 from microcnn.imaging.images import ImageError, load_image
-from microcnn.learning.model_files import read_metadata
+from microcnn.learning.model_files import ModelError, metadata_path, read_metadata
 
 PREDICT_BATCH = 64  # batched inference is ~25x faster than one predict() call per image
+
+
+def _load_model(model_path: Path, threads: int | None) -> Any:
+    """The Keras model in `model_path`, or ModelError naming the file.
+
+    Keras says "File not found" for any file that is not a readable zip, so a corrupt or
+    truncated model is recognised here first.
+    """
+    if not zipfile.is_zipfile(model_path):
+        raise ModelError(
+            f"{model_path}: not a Keras model file (not a zip archive: corrupt, truncated or "
+            "another format)"
+        )
+    from microcnn.learning import tf_setup  # imports TensorFlow: only once a model is there
+
+    tf_setup.configure(threads)
+    import keras
+
+    try:
+        return keras.models.load_model(model_path)
+    except Exception as error:  # Keras raises many types for a damaged archive
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise ModelError(
+            f"{model_path}: cannot be loaded as a Keras model ({type(error).__name__}: {reason})"
+        ) from None
+
+
+def _check_agreement(model_path: Path, model: Any, meta: dict[str, Any]) -> None:
+    """ModelError if the metadata's classes or input size do not match the model's layers."""
+    meta_file = metadata_path(model_path)
+    n_outputs = model.output_shape[-1]
+    if n_outputs != len(meta["class_names"]):
+        raise ModelError(
+            f"{meta_file}: names {len(meta['class_names'])} classes but the model {model_path} "
+            f"outputs {n_outputs}"
+        )
+    if tuple(model.input_shape[1:3]) != (meta["height"], meta["width"]):
+        raise ModelError(
+            f"{meta_file}: says {meta['width']}x{meta['height']} images but the model "
+            f"{model_path} takes {model.input_shape[2]}x{model.input_shape[1]}"
+        )
 
 
 class Classifier:
@@ -25,15 +67,11 @@ class Classifier:
 
     def __init__(self, model_path: str | Path, threads: int | None = None) -> None:
         meta = read_metadata(model_path)
-        from microcnn.learning import tf_setup  # imports TensorFlow: only once a model is there
-
-        tf_setup.configure(threads)
-        import keras
-
-        self.model = keras.models.load_model(model_path)
+        self.model = _load_model(Path(model_path), threads)
         self.class_names: list[str] = meta["class_names"]
         self.height: int = meta["height"]
         self.width: int = meta["width"]
+        _check_agreement(Path(model_path), self.model, meta)
 
     def predict_arrays(self, batch: np.ndarray) -> np.ndarray:
         return np.asarray(self.model.predict_on_batch(batch))

@@ -19,7 +19,7 @@ from microcnn.learning import tf_setup
 from microcnn.learning.architectures import build
 from microcnn.learning.model_files import metadata_path
 from microcnn.rng import derive_seed, random_generator
-from microcnn.workflow_io import StageFailure
+from microcnn.workflow_io import StageError
 
 tf = tf_setup.tf
 
@@ -125,12 +125,12 @@ def make_dataset(
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-class TrainingDiverged(StageFailure):
+class TrainingDivergedError(StageError):
     """The loss became NaN or infinite: the weights are garbage, so no model is written."""
 
 
 def check_finite(history: dict[str, list[float]], weights: Sequence[Any], rate: float) -> None:
-    """Raise TrainingDiverged if a recorded loss or a weight is not finite.
+    """Raise TrainingDivergedError if a recorded loss or a weight is not finite.
 
     keras.callbacks.TerminateOnNaN only stops the epoch loop and Keras returns as if training
     had finished; early stopping may even restore the weights of an epoch before the blow-up.
@@ -138,12 +138,12 @@ def check_finite(history: dict[str, list[float]], weights: Sequence[Any], rate: 
     for key in ("loss", "val_loss"):
         for epoch, value in enumerate(history.get(key, []), start=1):
             if not math.isfinite(value):
-                raise TrainingDiverged(
+                raise TrainingDivergedError(
                     f"training diverged: {key} is {value} in epoch {epoch}; no model was "
                     f"written (lower training.learning_rate, now {rate:g})"
                 )
     if not all(np.isfinite(w).all() for w in weights):
-        raise TrainingDiverged(
+        raise TrainingDivergedError(
             "training diverged: the weights are not finite; no model was written "
             f"(lower training.learning_rate, now {rate:g})"
         )
