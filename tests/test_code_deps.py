@@ -71,6 +71,7 @@ def test_learning_never_imports_microstructpy():
         "code_deps.py",
         "learning/model_files.py",
         "learning/input_size.py",
+        "resources.py",
     ],
 )
 def test_what_the_snakefile_imports_is_light(light):
@@ -83,5 +84,6 @@ def test_every_module_runs_in_some_stage_or_the_cli():
     for entry in [*sorted((REPO / "scripts").glob("*.py")), SRC / "cli.py"]:
         used |= _relative(script_code(entry, SRC_ROOT))
     # The CLI and what the Snakefile imports.
-    used |= {"cli.py", "code_deps.py", "config.py", "batching.py", "learning/input_size.py"}
+    used |= {"cli.py", "code_deps.py", "config.py", "batching.py", "resources.py"}
+    used |= {"learning/input_size.py"}
     assert _relative(MODULES) == used
