@@ -182,7 +182,9 @@ RERUN_AFTER_EDIT = {
     "geometry/laguerre.py": EVERYTHING,
     "rng.py": EVERYTHING,
     "imaging/render.py": {k: v for k, v in EVERYTHING.items() if k != "generate"},
-    "data/checksums.py": {k: v for k, v in EVERYTHING.items() if k != "generate"},
+    "data/checksums.py": {
+        k: v for k, v in EVERYTHING.items() if k not in ("generate", "records", "plot_dataset")
+    },
     "imaging/samples.py": {"plot_samples": 1},
     "data/records.py": {"records": 1, "plot_dataset": 1},
     "data/plots.py": {"plot_dataset": 1},
