@@ -5,9 +5,6 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config.yaml"
-
-
 report: "workflow/report/workflow.rst"
 
 
@@ -18,6 +15,7 @@ wildcard_constraints:
     cls="|".join(CLASSES),
     style="|".join(STYLES),
     batch=r"\d{4}",
+    stage="train|predict",
 
 
 localrules:
@@ -27,6 +25,8 @@ localrules:
     split,
     plot_loss,
     plot_samples,
+    verify_images,
+    verify_dataset,
     describe_model,
     baseline,
     evaluate,

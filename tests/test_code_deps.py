@@ -18,7 +18,7 @@ def _relative(paths) -> set[str]:
 
 def test_closure_follows_imports_through_modules_and_lazy_imports():
     # scripts/train.py imports learning.training, which imports the architectures, the
-    # manifest, tf_setup and rng; model_files comes through training too.
+    # manifest, the split's counting rule, tf_setup and rng; model_files comes through training.
     files = _relative(script_code(REPO / "scripts" / "train.py", SRC_ROOT))
     assert {
         "learning/training.py",
@@ -27,6 +27,7 @@ def test_closure_follows_imports_through_modules_and_lazy_imports():
         "learning/model_files.py",
         "data/manifest.py",
         "classes.py",
+        "data/split.py",
         "rng.py",
         "atomic.py",
         "workflow_io.py",
@@ -72,6 +73,8 @@ def test_learning_never_imports_microstructpy():
         "classes.py",
         "scale.py",
         "learning/model_files.py",
+        "learning/input_size.py",
+        "resources.py",
     ],
 )
 def test_what_the_snakefile_imports_is_light(light):
@@ -83,5 +86,7 @@ def test_every_module_runs_in_some_stage_or_the_cli():
     used = set()
     for entry in [*sorted((REPO / "scripts").glob("*.py")), SRC / "cli.py"]:
         used |= _relative(script_code(entry, SRC_ROOT))
-    used |= {"cli.py", "code_deps.py", "config.py", "batching.py"}  # the CLI, the Snakefile
+    # The CLI and what the Snakefile imports.
+    used |= {"cli.py", "code_deps.py", "config.py", "batching.py", "resources.py"}
+    used |= {"learning/input_size.py"}
     assert _relative(MODULES) == used

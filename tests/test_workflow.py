@@ -161,7 +161,17 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
 
 # What a dry run plans after one package module is edited (tiny config: 2 classes x 2 batches,
 # 2 styles): the stages whose scripts import the module, and every stage downstream of them.
-AFTER_TRAIN = {"train": 1, "plot_loss": 1, "describe_model": 1, "predict": 1, "evaluate": 1}
+# Every stage that reads images checks them first (verify_images before each measure job,
+# verify_dataset before train and before predict).
+AFTER_TRAIN = {
+    "verify_dataset": 2,
+    "train": 1,
+    "plot_loss": 1,
+    "describe_model": 1,
+    "predict": 1,
+    "evaluate": 1,
+}
+AFTER_PREDICT = {"verify_dataset": 1, "predict": 1, "evaluate": 1}
 EVERYTHING = {
     "generate": 4,
     "records": 1,
@@ -169,6 +179,7 @@ EVERYTHING = {
     "render": 8,
     "plot_samples": 1,
     "split": 1,
+    "verify_images": 4,
     "measure": 4,
     "baseline": 1,
     **AFTER_TRAIN,
@@ -177,19 +188,22 @@ RERUN_AFTER_EDIT = {
     "geometry/laguerre.py": EVERYTHING,
     "rng.py": EVERYTHING,
     "imaging/render.py": {k: v for k, v in EVERYTHING.items() if k != "generate"},
+    "data/checksums.py": {
+        k: v for k, v in EVERYTHING.items() if k not in ("generate", "records", "plot_dataset")
+    },
     "imaging/samples.py": {"plot_samples": 1},
     "data/records.py": {"records": 1, "plot_dataset": 1},
     "data/plots.py": {"plot_dataset": 1},
     "data/split.py": {"split": 1, "baseline": 1, **AFTER_TRAIN},
-    "measurement/grainsize.py": {"measure": 4, "baseline": 1, "evaluate": 1},
+    "measurement/grainsize.py": {"verify_images": 4, "measure": 4, "baseline": 1, "evaluate": 1},
     "measurement/baseline.py": {"baseline": 1, "evaluate": 1},
     "learning/architectures.py": AFTER_TRAIN,
     "learning/history.py": {"plot_loss": 1},
     "learning/diagram.py": {"describe_model": 1},
-    "learning/predict.py": {"predict": 1, "evaluate": 1},
-    "imaging/images.py": {"predict": 1, "evaluate": 1},
+    "learning/predict.py": AFTER_PREDICT,
+    "imaging/images.py": AFTER_PREDICT,
     "evaluation/figures.py": {"evaluate": 1},
-    "evaluation/scores.py": {"predict": 1, "evaluate": 1},
+    "evaluation/scores.py": AFTER_PREDICT,
 }
 
 

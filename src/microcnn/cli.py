@@ -2,18 +2,67 @@
 classical ASTM E112 measurement (`measure`), with the class that follows.
 
 Exit codes: 0 every input answered, 1 some inputs failed (one line each on stderr, the others
-answered), 2 a usage or model error (nothing done).
+answered), 2 a usage, config or model error (nothing done).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import math
+import os
+import re
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from microcnn.learning.model_files import DEFAULT_MODEL, read_metadata
+from microcnn.learning.model_files import DEFAULT_MODEL, ModelError, read_metadata
+
+# TensorFlow's own start-up lines (absl's note that it is not initialised, and "I"-level
+# messages such as the oneDNN and CPU-instruction notices) are printed by C++ code straight to
+# file descriptor 2, whatever TF_CPP_MIN_LOG_LEVEL says; they are filtered out below. Set
+# anyway, before TensorFlow is first imported, for the messages it does govern.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+_STARTUP_NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r"|I\d{4} [\d:.]+ +\d+ [\w.]+:\d+\]"
+    r"|To enable the following instructions: .* rebuild TensorFlow)"
+)
+
+
+@contextlib.contextmanager
+def _quiet_startup() -> Iterator[None]:
+    """Run the block with file descriptor 2 captured; pass on every line but TensorFlow's
+    start-up notices, so its warnings and errors are still seen."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            for line in capture.read().decode("utf-8", "replace").splitlines():
+                if line.strip() and not _STARTUP_NOISE.match(line):
+                    print(line, file=sys.stderr)
+
+
+def output_problem(output: str) -> str | None:
+    """Why the CSV cannot be written to `output`, checked before any work, or None."""
+    path = Path(output)
+    if path.is_dir():
+        return "is a folder; give a file name"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):
+        return f"folder {folder} is not writable"
+    return None
 
 
 def _error(message: str) -> None:
@@ -43,8 +92,11 @@ def _write(args: argparse.Namespace, predictions, class_names, extra=None) -> No
     from microcnn.data.predictions import write_predictions
 
     if args.output:
-        with open(args.output, "w", newline="", encoding="utf-8") as out:
-            write_predictions(out, predictions, class_names, extra=extra)
+        from microcnn.atomic import write_text
+
+        buffer = io.StringIO()
+        write_predictions(buffer, predictions, class_names, extra=extra)
+        write_text(args.output, buffer.getvalue())  # whole or not at all
     else:
         write_predictions(sys.stdout, predictions, class_names, extra=extra)
 
@@ -55,16 +107,29 @@ def _finish(failed: int, total: int) -> int:
     return 1 if failed else 0
 
 
-def _predict(args: argparse.Namespace) -> int:
-    files, failed = _inputs(args.paths)
-    total = len(files) + failed
-    try:
-        from microcnn.learning.predict import GrainSizeModel
+def _usable_output(args: argparse.Namespace) -> bool:
+    if args.output and (problem := output_problem(args.output)):
+        _error(f"--output {args.output}: {problem}")
+        return False
+    return True
 
-        model = GrainSizeModel(args.model)
-    except (FileNotFoundError, ValueError, OSError, KeyError) as exc:
+
+def _predict(args: argparse.Namespace) -> int:
+    if not _usable_output(args):
+        return 2
+    try:
+        with _quiet_startup():
+            from microcnn.learning.predict import GrainSizeModel
+
+            model = GrainSizeModel(args.model)
+    except FileNotFoundError as exc:
         _error(f"cannot load model: {exc}")
         return 2
+    except ModelError as exc:
+        _error(str(exc))
+        return 2
+    files, failed = _inputs(args.paths)
+    total = len(files) + failed
     _note_reference_scale(args, model.reference_pixel_size_um)
 
     def on_error(path: str, reason: str) -> None:
@@ -79,17 +144,19 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _measure(args: argparse.Namespace) -> int:
-    files, failed = _inputs(args.paths)
-    total = len(files) + failed
+    if not _usable_output(args):
+        return 2
     try:
         from microcnn.classes import GrainSizeClasses
 
-        meta = read_metadata(args.model)
+        meta = read_metadata(args.model)  # checked: the classes parse
         classes = GrainSizeClasses.from_json(meta["classes"])
         reference_um = float(meta["reference_pixel_size_um"])
-    except (FileNotFoundError, ValueError, OSError, KeyError) as exc:
+    except (FileNotFoundError, ModelError) as exc:
         _error(f"cannot read the classes from the model's metadata: {exc}")
         return 2
+    files, failed = _inputs(args.paths)
+    total = len(files) + failed
     _note_reference_scale(args, reference_um)
     from microcnn.data.predictions import classify
     from microcnn.imaging.images import ImageError, load_image
@@ -121,6 +188,19 @@ def _measure(args: argparse.Namespace) -> int:
         }
     _write(args, predictions, classes.names, extra)
     return _finish(failed, total)
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    from microcnn.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    images = sum(c["count"] for c in config["classes"].values()) * len(config["image"]["styles"])
+    print(f"{args.config}: valid ({len(config['classes'])} classes, {images} images)")
+    return 0
 
 
 def _positive(text: str) -> float:
@@ -161,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--model", default=DEFAULT_MODEL, help=f"default: {DEFAULT_MODEL}")
         command.add_argument("--output", "-o", help="CSV file to write (default: stdout)")
         command.set_defaults(func=func)
+    check = sub.add_parser(
+        "check-config",
+        help="validate a config file as the workflow does",
+        description="Check a config file (YAML syntax, then every key) as the workflow does "
+        "before any job, naming the file and line or the key. Exit status: 0 valid, 2 not.",
+    )
+    check.add_argument("config", metavar="CONFIG", help="a YAML config file")
+    check.set_defaults(func=_check_config)
     return parser
 
 

@@ -12,12 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+class StageError(RuntimeError):
+    """A failure whose message says what went wrong and what to do about it: a stage reports it
+    as one line (in its log and on stderr) without a traceback, and exits with status 1."""
+
+
 @contextlib.contextmanager
 def log_to(path: str | Path) -> Iterator[None]:
     """Send everything the block prints to the job's log file.
 
     Redirects the file descriptors 1 and 2, not only sys.stdout/sys.stderr, so that what C++
     libraries (TensorFlow, Qhull) print lands in the log too, and Python warnings and logging.
+    A StageError becomes one line in the log and on stderr, and exit status 1.
     """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
@@ -32,8 +38,12 @@ def log_to(path: str | Path) -> Iterator[None]:
         logging.getLogger().addHandler(handler)
         logging.captureWarnings(True)
         warnings.simplefilter("default")
+        failure = None
         try:
             yield
+        except StageError as error:
+            failure = error
+            print(f"error: {error}", file=log)
         except BaseException:
             traceback.print_exc(file=log)
             raise
@@ -45,6 +55,9 @@ def log_to(path: str | Path) -> Iterator[None]:
             os.dup2(saved[1], 2)
             for fd in saved:
                 os.close(fd)
+    if failure is not None:
+        print(f"error: {failure}", file=sys.stderr)
+        raise SystemExit(1)
 
 
 def group_images(image_dirs: list[str]) -> dict[tuple[str, str], list[str]]:

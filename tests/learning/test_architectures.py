@@ -16,6 +16,7 @@ from microcnn.learning.architectures import (
     log10_area_error,
     split_output,
 )
+from microcnn.learning.input_size import MIN_SIDE
 
 pytestmark = pytest.mark.usefixtures("seeded_tensorflow")
 
@@ -84,3 +85,30 @@ def test_a_few_steps_learn_the_target(architecture, tmp_path):
 def test_unknown_architecture():
     with pytest.raises(ValueError, match="allowed: \\['compact', 'reference'\\]"):
         build("vgg")
+
+
+def test_every_network_has_a_minimum_input_size():
+    assert set(MIN_SIDE) == set(ARCHITECTURES)
+
+
+@pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
+def test_minimum_input_size_is_exact(architecture):
+    """Config validation rejects images below MIN_SIDE: at the minimum (in either direction)
+    the last feature map (the specimen average's input) has a position, one pixel below none."""
+    import keras
+
+    model = build(architecture)
+    features = keras.Model(model.input, model.get_layer("specimen_weight").input)
+    side = MIN_SIDE[architecture]
+
+    def positions(height: int, width: int) -> int:
+        try:
+            shape = features.compute_output_shape((1, height, width, 3))
+        except ValueError:  # Keras: "output size would be zero or negative"
+            return 0
+        return int(np.prod(shape[1:3]))
+
+    for height, width in ((side, side), (side, 3 * side), (3 * side, side)):
+        assert positions(height, width) >= 1
+    for height, width in ((side - 1, 3 * side), (3 * side, side - 1)):
+        assert positions(height, width) == 0

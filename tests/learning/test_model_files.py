@@ -18,5 +18,7 @@ def test_read_metadata(tmp_path):
     model.write_bytes(b"zip")
     with pytest.raises(FileNotFoundError, match="metadata not found beside the model"):
         read_metadata(model)
-    (tmp_path / "m.json").write_text(json.dumps({"class_names": ["a", "b"]}))
-    assert read_metadata(model) == {"class_names": ["a", "b"]}
+    classes = {"names": ["a", "b"], "boundaries_um2": [10.0], "bands_um2": [[1, 5], [20, 30]]}
+    meta = {"classes": classes, "reference_pixel_size_um": 4.5}
+    (tmp_path / "m.json").write_text(json.dumps(meta))
+    assert read_metadata(model) == meta

@@ -9,8 +9,10 @@ from PIL import Image
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
 from microcnn.learning.training import (
+    TrainingDivergedError,
     TrainingSettings,
     augment_image,
+    check_finite,
     make_dataset,
     train,
     validation_split,
@@ -19,6 +21,7 @@ from microcnn.learning.training import (
 from ..helpers import read_csv
 
 pytestmark = pytest.mark.usefixtures("seeded_tensorflow")
+CLASSES = GrainSizeClasses(("fine", "coarse"), (5000.0,), ((1000.0, 3000.0), (8000.0, 9e4)))
 
 
 def _rows(n_per_class: int, styles=("reference", "grey")) -> list[ManifestRow]:
@@ -83,12 +86,39 @@ def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):
     write_manifest(manifest, rows)
     settings = TrainingSettings(epochs=2, batch_size=4, early_stopping_patience=0)
     out = tmp_path / "model"
-    classes = GrainSizeClasses(("fine", "coarse"), (5000.0,), ((1000.0, 3000.0), (8000.0, 9e4)))
-    meta = train(manifest, classes, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 4.5)
+    meta = train(manifest, CLASSES, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 4.5)
     assert json.loads((out / "m.json").read_text()) == meta
-    assert GrainSizeClasses.from_json(meta["classes"]) == classes
+    assert GrainSizeClasses.from_json(meta["classes"]) == CLASSES
     assert meta["reference_pixel_size_um"] == 4.5 and meta["epochs_run"] == 2
     assert meta["train_images"] + meta["validation_images"] == 16
     history = read_csv(out / "h.csv")
     assert [r["epoch"] for r in history] == ["1", "2"]
     assert sorted(p.name for p in out.iterdir()) == ["h.csv", "m.json", "m.keras"]
+
+
+def test_diverging_training_stops_with_one_line_and_writes_nothing(tmp_path):
+    rows = _images(tmp_path, 8)
+    manifest = tmp_path / "train.csv"
+    write_manifest(manifest, rows)
+    settings = TrainingSettings(epochs=3, batch_size=4, learning_rate=1e9, augment=False)
+    out = tmp_path / "model"
+    with pytest.raises(TrainingDivergedError) as info:
+        train(manifest, CLASSES, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 4.5)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("training diverged:") and "training.learning_rate" in message
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("history", "weights"),
+    [
+        ({"loss": [0.5, float("nan")], "val_loss": [0.4, 0.3]}, [np.ones(2)]),
+        ({"loss": [0.5], "val_loss": [float("inf")]}, [np.ones(2)]),
+        ({"loss": [0.5], "val_loss": [0.4]}, [np.array([1.0, float("nan")])]),
+    ],
+)
+def test_check_finite_rejects_any_non_finite_loss_or_weight(history, weights):
+    with pytest.raises(TrainingDivergedError):
+        check_finite(history, weights, 1e-3)
+    check_finite({"loss": [0.5], "val_loss": [0.4]}, [np.ones(2)], 1e-3)

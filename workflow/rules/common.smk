@@ -20,9 +20,30 @@ os.environ.update(
 from microcnn.batching import batch_ranges
 from microcnn.classes import GrainSizeClasses
 from microcnn.code_deps import script_code
-from microcnn.config import ConfigError, validate_config
+from microcnn.config import ConfigError, read_config_file, validate_config
 from microcnn.learning.model_files import DEFAULT_MODEL, metadata_path
+from microcnn.resources import (
+    generate_mem_mb,
+    measure_mem_mb,
+    predict_mem_mb,
+    render_mem_mb,
+    split_images,
+    train_mem_mb,
+)
 from microcnn.scale import pixel_size_um, reference_pixels_per_unit
+
+# A --configfile is the whole configuration (the schema's defaults fill in the rest): config.yaml
+# is read only when none is given, so that a user's file is not merged into it. Snakemake has
+# already applied --configfile and --config to `config`; `configfile:` puts --config back on top.
+if not workflow.config_settings.configfiles:
+    # Read here first: Snakemake's own message for a YAML error names neither file nor line.
+    try:
+        read_config_file("config.yaml")
+    except ConfigError as error:
+        raise WorkflowError(str(error)) from None
+
+    configfile: "config.yaml"
+
 
 # Rejected here, before any job is planned; defaults are filled in at every level.
 try:
@@ -48,6 +69,8 @@ REFERENCE_PIXEL_SIZE_UM = pixel_size_um(
 )
 # How every style is drawn (size, framing), without the list of styles: adding or removing a
 # style must not rerun the jobs of the other styles, which do not depend on that list.
+# The styles whose images each stage that reads the whole dataset reads (verify_dataset).
+STAGE_STYLES = {"train": TRAIN_STYLES, "predict": STYLES}
 IMAGE_GEOMETRY = {k: v for k, v in config["image"].items() if k != "styles"}
 
 
@@ -84,11 +107,11 @@ def all_batches(pattern, styles=()):
     ]
 
 
-def class_batches(pattern):
-    """An input function: `pattern` for every batch of the job's class and style."""
-    return lambda wc: [
-        pattern.format(style=wc.style, cls=wc.cls, batch=f"{b:04d}")
-        for b in batches(wc.cls)
+def class_batches(pattern, wildcards):
+    """`pattern` filled in for every batch of one class in one style."""
+    return [
+        pattern.format(style=wildcards.style, cls=wildcards.cls, batch=f"{b:04d}")
+        for b in batches(wildcards.cls)
     ]
 
 
@@ -97,14 +120,16 @@ def all_images():
     return all_batches(rules.render.output.images, STYLES)
 
 
-# Resources, from the benchmark files of a default run on 2 cores (results/benchmarks/):
-# peak memory plus headroom, and run time per image times 3 for slower nodes.
-# generate: 171 MB, 4.4 s per 50 images (fast; MicroStructPy's path is about 10x slower);
-# render: 180 MB, 7.1 s per 50 images; measure: 213 MB, 9.8 s per 300 images;
-# train: 2.2 GB and 87 s for 2,616 cached images (8 epochs); predict: 0.9 GB, 6.8 s.
+# Run times, from the benchmark files of a default run on 2 cores (results/benchmarks/): run
+# time per image times 3 for slower nodes. generate: 4.4 s per 50 images (fast; MicroStructPy's
+# path is about 10x slower); render: 7.1 s per 50 images; measure: 9.8 s per 300 images;
+# train: 87 s for 2,616 images (8 epochs); predict: 6.8 s.
+# Memory (mem_mb) follows image size, grains per image and batch sizes: microcnn/resources.py,
+# with the measured points behind each formula.
 SECONDS_PER_IMAGE = {"generate": 0.1, "render": 0.15, "measure": 0.05}
 if config["generation"]["generator"] == "microstructpy":
     SECONDS_PER_IMAGE["generate"] = 1.0
+SPLIT_IMAGES = split_images(config)
 
 
 def runtime_minutes(seconds):
@@ -123,26 +148,13 @@ def measure_runtime(wildcards):
     )
 
 
-def n_images(share, styles):
-    """Images of the train (share=train) or test (share=test) manifest."""
-    split = config["split"]
-    total = sum(c["count"] for c in config["classes"].values())
-    return math.ceil(total * split[share] / (split["train"] + split["test"])) * len(
-        styles
-    )
-
-
-def train_mem_mb(wildcards):
-    # Decoded images are cached in memory (0.37 MB each at 432x288) up to 4 GiB.
-    cached = min(n_images("train", TRAIN_STYLES) * 0.375, 4096)
-    return math.ceil(1500 + 1.2 * cached)
-
-
 def train_runtime(wildcards):
     # 4.2 ms per image and epoch on 2 cores with the compact network.
-    images = n_images("train", TRAIN_STYLES) * config["training"]["epochs"]
+    images = (SPLIT_IMAGES["fit"] + SPLIT_IMAGES["validation"]) * config["training"][
+        "epochs"
+    ]
     return max(15, runtime_minutes(0.005 * images))
 
 
 def predict_runtime(wildcards):
-    return runtime_minutes(0.02 * n_images("test", STYLES))
+    return runtime_minutes(0.02 * SPLIT_IMAGES["test"])

@@ -3,18 +3,9 @@ rule measure:
     E112) in the box its view shows the specimen in; one job per class and style, since a
     measurement takes only 10-25 ms."""
     input:
-        images=lambda wc: [
-            rules.render.output.images.format(
-                style=wc.style, cls=wc.cls, batch=f"{b:04d}"
-            )
-            for b in batches(wc.cls)
-        ],
-        records=lambda wc: [
-            rules.render.output.records.format(
-                style=wc.style, cls=wc.cls, batch=f"{b:04d}"
-            )
-            for b in batches(wc.cls)
-        ],
+        images=lambda wc: class_batches(rules.render.output.images, wc),
+        records=lambda wc: class_batches(rules.render.output.records, wc),
+        verified=rules.verify_images.output.verified,
         code=code("measure"),
     output:
         measurements="results/grainsize/{style}/{cls}.csv",
@@ -26,7 +17,7 @@ rule measure:
         "../../envs/learning.yaml"
     threads: 1
     resources:
-        mem_mb=500,
+        mem_mb=lambda wc: measure_mem_mb(config, wc.cls),
         runtime=measure_runtime,
     script:
         "../../scripts/measure.py"

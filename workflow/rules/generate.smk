@@ -15,7 +15,7 @@ rule generate:
         "../../envs/geometry.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wc: 300 + config["generation"]["batch_size"],
+        mem_mb=lambda wc: generate_mem_mb(config, wc.cls),
         runtime=batch_runtime("generate"),
     params:
         spec=lambda wc: config["classes"][wc.cls],

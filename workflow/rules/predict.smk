@@ -5,6 +5,7 @@ rule predict:
         metadata=rules.train.output.metadata,
         test=rules.split.output.test,
         images=all_images(),
+        verified=rules.verify_dataset.output.verified.format(stage="predict"),
         code=code("predict"),
     output:
         predictions=report(
@@ -27,7 +28,7 @@ rule predict:
         "../../envs/learning.yaml"
     threads: config["training"]["threads"]
     resources:
-        mem_mb=1500,
+        mem_mb=predict_mem_mb(config),
         runtime=predict_runtime,
     script:
         "../../scripts/predict.py"

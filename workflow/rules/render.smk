@@ -7,6 +7,7 @@ rule render:
     output:
         images=directory("results/images/{style}/{cls}/batch-{batch}"),
         records="results/images/{style}/{cls}/batch-{batch}.csv",
+        checksums="results/checksums/{style}/{cls}/batch-{batch}.csv",
     log:
         "results/logs/render/{style}/{cls}/batch-{batch}.log",
     benchmark:
@@ -15,7 +16,7 @@ rule render:
         "../../envs/geometry.yaml"
     threads: 1
     resources:
-        mem_mb=500,
+        mem_mb=lambda wc: render_mem_mb(config, wc.cls),
         runtime=batch_runtime("render"),
     params:
         image=IMAGE_GEOMETRY,
@@ -23,6 +24,53 @@ rule render:
         domain_mm=config["measurement"]["domain_mm"],
     script:
         "../../scripts/render.py"
+
+
+rule verify_images:
+    """Every image of one class in one style still has the size and SHA-256 it was rendered
+    with, checked before the measure job of that class and style reads them (see
+    verify_dataset)."""
+    input:
+        checksums=lambda wc: class_batches(rules.render.output.checksums, wc),
+        code=code("verify_images"),
+    output:
+        verified=temp("results/checksums/{style}/{cls}.verified"),
+    log:
+        "results/logs/verify_images/{style}/{cls}.log",
+    benchmark:
+        "results/benchmarks/verify_images/{style}/{cls}.tsv"
+    conda:
+        "../../envs/geometry.yaml"
+    params:
+        batch_dirs=lambda wc: class_batches(rules.render.output.images, wc),
+    script:
+        "../../scripts/verify_images.py"
+
+
+rule verify_dataset:
+    """Every image the train or predict stage reads still has the size and SHA-256 it was
+    rendered with. The output is temporary and read by that one stage only: the check runs
+    again whenever the stage does (a forced retrain too), and fails before Snakemake removes
+    the stage's old outputs (the model); it never makes another stage rerun."""
+    input:
+        checksums=lambda wc: all_batches(
+            rules.render.output.checksums, STAGE_STYLES[wc.stage]
+        ),
+        code=code("verify_images"),
+    output:
+        verified=temp("results/checksums/{stage}.verified"),
+    log:
+        "results/logs/verify_images/{stage}.log",
+    benchmark:
+        "results/benchmarks/verify_images/{stage}.tsv"
+    conda:
+        "../../envs/geometry.yaml"
+    params:
+        batch_dirs=lambda wc: all_batches(
+            rules.render.output.images, STAGE_STYLES[wc.stage]
+        ),
+    script:
+        "../../scripts/verify_images.py"
 
 
 rule plot_samples:

@@ -4,6 +4,7 @@ rule train:
     input:
         train=rules.split.output.train,
         images=all_images(),
+        verified=rules.verify_dataset.output.verified.format(stage="train"),
         code=code("train"),
     output:
         model=DEFAULT_MODEL,
@@ -17,7 +18,7 @@ rule train:
         "../../envs/learning.yaml"
     threads: config["training"]["threads"]
     resources:
-        mem_mb=train_mem_mb,
+        mem_mb=train_mem_mb(config),
         runtime=train_runtime,
     params:
         classes=GRAIN_SIZE_CLASSES,

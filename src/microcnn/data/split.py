@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
 from microcnn.rng import derive_seed, random_generator
@@ -20,6 +21,54 @@ def n_test_images(n: int, train_share: int, test_share: int) -> int:
     if n >= 2:
         n_test = min(max(n_test, 1), n - 1)
     return n_test
+
+
+def n_validation_images(n_train: int, fraction: float) -> int:
+    """Training microstructures of a class held out for validation: the fraction, rounded, at
+    least one whenever the class has two or more (learning/training.py's validation_split)."""
+    return max(1, round(fraction * n_train)) if n_train > 1 else 0
+
+
+class ClassSplit(NamedTuple):
+    """Microstructures of one class on each side: fitted on, validated on, tested on."""
+
+    fit: int
+    validation: int
+    test: int
+
+
+def class_split(n: int, train_share: int, test_share: int, fraction: float) -> ClassSplit:
+    """How `n` microstructures of a class are shared out by the split and the validation
+    hold-out; the one place this arithmetic lives (config checks, resources and the stages)."""
+    n_test = n_test_images(n, train_share, test_share)
+    n_val = n_validation_images(n - n_test, fraction)
+    return ClassSplit(n - n_test - n_val, n_val, n_test)
+
+
+def minimum_count(train_share: int, test_share: int, fraction: float) -> int | None:
+    """The fewest microstructures a class needs for at least one on every side, or None if no
+    count up to 2**64 gives that.
+
+    Every side grows by 0 or 1 when the count grows by 1 (both shares are below 1), so the
+    condition holds from some count on: found by doubling, then bisection.
+    """
+
+    def enough(n: int) -> bool:
+        return min(class_split(n, train_share, test_share, fraction)) >= 1
+
+    high = 2
+    while not enough(high):
+        high *= 2
+        if high > 2**64:
+            return None
+    low = high // 2  # enough(low) is false (or low < 2)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def split_class(

@@ -3,6 +3,9 @@ resizing an image changes its grain size)."""
 
 from __future__ import annotations
 
+import errno
+import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -10,31 +13,59 @@ from PIL import Image, UnidentifiedImageError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp"}
 
+# The largest image read, in pixels (e.g. 8000x8000): a few hundred MB decoded; the network
+# measures such an image in tiles at its native pixels. Checked from the header before the
+# pixels are decoded, so a small file that claims 20000x20000 ("decompression bomb") is one bad
+# input. Below Pillow's own limit (about 89 megapixels), whose warning is therefore never due.
+MAX_PIXELS = 64_000_000
+
 
 class ImageError(Exception):
     """An image that cannot be used; the message is the reason, for one line on stderr."""
 
 
+def broken_link(path: Path) -> str | None:
+    """Why the symbolic link at `path` leads nowhere, or None if it is not a broken link."""
+    if not path.is_symlink():
+        return None
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return f"dangling symbolic link (to {os.readlink(path)})"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"unreadable symbolic link ({error.strerror})"
+    return None
+
+
 def find_images(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand folders (recursively, image suffixes only); keep files as given.
 
-    Returns the files and the (path, reason) of arguments that do not exist.
+    Returns the files and the (path, reason) of arguments that do not exist and of broken
+    symbolic links (dangling or looping) met in a folder, which would otherwise be skipped
+    without a word.
     """
     files: list[Path] = []
     missing = []
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-            )
-            if not found:
+            found, broken = [], []
+            for p in sorted(path.rglob("*")):
+                reason = broken_link(p)
+                if reason:
+                    broken.append((str(p), reason))
+                elif p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES:
+                    found.append(p)
+            if not found and not broken:
                 missing.append((arg, "folder holds no images"))
             files.extend(found)
+            missing.extend(broken)
         elif path.exists():
             files.append(path)
         else:
-            missing.append((arg, "no such file or folder"))
+            missing.append((arg, broken_link(path) or "no such file or folder"))
     return files, missing
 
 
@@ -54,15 +85,36 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
+def _too_large(size: tuple[int, int] | None) -> str:
+    shown = f"{size[0]}x{size[1]} " if size else ""
+    return (
+        f"image {shown}is larger than the limit of {MAX_PIXELS:,} pixels "
+        "(a decompression bomb, or a micrograph to cut into parts first: scaling it down "
+        "would change its grain size)"
+    )
+
+
+def _check_size(size: tuple[int, int]) -> None:
+    if size[0] * size[1] > MAX_PIXELS:
+        raise ImageError(_too_large(size))
+
+
 def load_image(path: str | Path) -> np.ndarray:
     """The image at `path` as (height, width, 3) uint8 RGB, or ImageError with the reason."""
     path = Path(path)
     try:
         if path.stat().st_size == 0:
             raise ImageError("empty file")
-        with Image.open(path) as image:
-            image.load()
-            return _to_rgb(image)
+        with warnings.catch_warnings():
+            # Pillow warns about large images on stderr; the size is checked here instead.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                _check_size(image.size)
+                image.load()
+                return _to_rgb(image)
+    except Image.DecompressionBombError as exc:
+        # Far above the limit, Pillow refuses the file on opening, before its size is known.
+        raise ImageError(_too_large(None)) from exc
     except FileNotFoundError as exc:
         raise ImageError("no such file") from exc
     except IsADirectoryError as exc:

@@ -10,6 +10,7 @@ so tiles of one microstructure agree).
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import read_manifest
 from microcnn.data.predictions import Prediction, classify, save_predictions
 from microcnn.imaging.images import ImageError, load_image
-from microcnn.learning.model_files import read_metadata
+from microcnn.learning.model_files import ModelError, read_metadata
 
 PREDICT_BATCH = 64  # batched inference is ~25x faster than one predict() call per image
 # Above this many pixels an image is measured in tiles of TILE x TILE (bounded memory).
@@ -55,17 +56,45 @@ def tiles(height: int, width: int, size: int = TILE) -> list[tuple[int, int, int
     ]
 
 
+def _load_model(model_path: Path, threads: int | None) -> Any:
+    """The network in `model_path`, or ModelError naming the file.
+
+    Keras says "File not found" for any file that is not a readable zip, so a corrupt or
+    truncated model is recognised here first.
+    """
+    if not zipfile.is_zipfile(model_path):
+        raise ModelError(
+            f"{model_path}: not a Keras model file (not a zip archive: corrupt, truncated or "
+            "another format)"
+        )
+    from microcnn.learning import tf_setup  # imports TensorFlow: only once a model is there
+
+    tf_setup.configure(threads)
+    from microcnn.learning import architectures
+
+    try:
+        model = architectures.load(model_path)
+    except Exception as error:  # Keras raises many types for a damaged archive
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise ModelError(
+            f"{model_path}: cannot be loaded as a Keras model ({type(error).__name__}: {reason})"
+        ) from None
+    if tuple(model.output_shape) != (None, 2):
+        raise ModelError(
+            f"{model_path}: outputs {model.output_shape[1:]}, not a grain-size estimate (mean "
+            "and log sd of log10 area): a model of another kind"
+        )
+    return model
+
+
 class GrainSizeModel:
     """A trained network with its classes, loaded from a .keras file and the .json beside it."""
 
     def __init__(self, model_path: str | Path, threads: int | None = None) -> None:
         meta = read_metadata(model_path)
-        from microcnn.learning import tf_setup  # imports TensorFlow: only once a model is there
-
-        tf_setup.configure(threads)
+        self.model = _load_model(Path(model_path), threads)
         from microcnn.learning import architectures
 
-        self.model = architectures.load(model_path)
         self._split = architectures.split_output
         self.classes = GrainSizeClasses.from_json(meta["classes"])
         self.reference_pixel_size_um: float = meta["reference_pixel_size_um"]

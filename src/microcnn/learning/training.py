@@ -4,6 +4,7 @@ the same model; outputs are written atomically, so an interrupted run leaves non
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +15,12 @@ import numpy as np
 from microcnn.atomic import replacing, write_csv, write_text
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
+from microcnn.data.split import n_validation_images
 from microcnn.learning import tf_setup
 from microcnn.learning.architectures import build, gaussian_nll, log10_area_error
 from microcnn.learning.model_files import metadata_path
 from microcnn.rng import derive_seed, random_generator
+from microcnn.workflow_io import StageError
 
 tf = tf_setup.tf
 
@@ -54,7 +57,7 @@ def validation_split(
         order = random_generator(derive_seed(global_seed, "validation", label)).permutation(
             len(ids)
         )
-        n_val = max(1, round(fraction * len(ids))) if len(ids) > 1 else 0
+        n_val = n_validation_images(len(ids), fraction)
         held = {ids[i] for i in order[:n_val]}
         val += [r for r in members if microstructure_id(r.path) in held]
         train += [r for r in members if microstructure_id(r.path) not in held]
@@ -130,6 +133,30 @@ def make_dataset(
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
+class TrainingDivergedError(StageError):
+    """The loss became NaN or infinite: the weights are garbage, so no model is written."""
+
+
+def check_finite(history: dict[str, list[float]], weights: Sequence[Any], rate: float) -> None:
+    """Raise TrainingDivergedError if a recorded loss or a weight is not finite.
+
+    keras.callbacks.TerminateOnNaN only stops the epoch loop and Keras returns as if training
+    had finished; early stopping may even restore the weights of an epoch before the blow-up.
+    """
+    for key in ("loss", "val_loss"):
+        for epoch, value in enumerate(history.get(key, []), start=1):
+            if not math.isfinite(value):
+                raise TrainingDivergedError(
+                    f"training diverged: {key} is {value} in epoch {epoch}; no model was "
+                    f"written (lower training.learning_rate, now {rate:g})"
+                )
+    if not all(np.isfinite(w).all() for w in weights):
+        raise TrainingDivergedError(
+            "training diverged: the weights are not finite; no model was written "
+            f"(lower training.learning_rate, now {rate:g})"
+        )
+
+
 def write_history(path: str | Path, history: dict[str, list[float]]) -> None:
     keys = sorted(history)
     rows = (
@@ -188,10 +215,11 @@ def train(
         train_ds,
         validation_data=val_ds,
         epochs=settings.epochs,
-        callbacks=[stopper, slower],
+        callbacks=[keras.callbacks.TerminateOnNaN(), stopper, slower],
         verbose=2,
     ).history
     history.pop("learning_rate", None)
+    check_finite(history, model.get_weights(), settings.learning_rate)
 
     with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
         model.save(partial)
