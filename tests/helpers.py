@@ -41,16 +41,21 @@ def planned_jobs(result: subprocess.CompletedProcess) -> dict[str, int]:
     return counts
 
 
-def write_config(path: Path, **changes) -> Path:
-    """The tiny config with dotted keys changed, written to `path`."""
-    config = yaml.safe_load(TINY.read_text())
+def changed_config(base: Path = TINY, **changes) -> dict:
+    """A config file's contents with dotted keys changed (e.g. `image.width=64`)."""
+    config = yaml.safe_load(base.read_text())
     for dotted, value in changes.items():
         node = config
         *parents, last = dotted.split(".")
         for key in parents:
             node = node.setdefault(key, {})
         node[last] = value
-    path.write_text(yaml.safe_dump(config))
+    return config
+
+
+def write_config(path: Path, **changes) -> Path:
+    """The tiny config with dotted keys changed, written to `path`."""
+    path.write_text(yaml.safe_dump(changed_config(**changes)))
     return path
 
 

@@ -1,7 +1,6 @@
 """Declared memory follows the config and covers what the stages were measured to use."""
 
 import pytest
-import yaml
 
 from microcnn.config import validate_config
 from microcnn.resources import (
@@ -12,18 +11,11 @@ from microcnn.resources import (
     train_mem_mb,
 )
 
-from .helpers import REPO, TINY
+from .helpers import REPO, TINY, changed_config
 
 
 def _config(base=TINY, **changes) -> dict:
-    config = yaml.safe_load(base.read_text())
-    for dotted, value in changes.items():
-        node = config
-        *parents, last = dotted.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-    return validate_config(config)
+    return validate_config(changed_config(base, **changes))
 
 
 # (config changes, class, measured peak MB per stage): the points in microcnn/resources.py.

@@ -11,7 +11,7 @@ import yaml
 from microcnn.cli import main
 from microcnn.config import ConfigError, load_schema, validate_config
 
-from ..helpers import SNAKEMAKE, TINY, planned_jobs, snakemake, write_config
+from ..helpers import SNAKEMAKE, TINY, changed_config, planned_jobs, snakemake, write_config
 
 TWO_CLASSES = {
     "classes": {
@@ -22,14 +22,7 @@ TWO_CLASSES = {
 
 
 def _tiny(**changes) -> dict:
-    config = yaml.safe_load(TINY.read_text())
-    for dotted, value in changes.items():
-        node = config
-        *parents, last = dotted.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-    return config
+    return changed_config(**changes)
 
 
 def _output(result: subprocess.CompletedProcess) -> str:

@@ -22,7 +22,13 @@ EDGES = {
             "fine": {"count": 3, "mean_diameter": [0.13, 0.2]},
         },
         "generation": {"batch_size": 1},
-        "image": {"width": 32.0, "height": 32, "domain_fraction": 1.0, "styles": ["reference"]},
+        "image": {
+            "width": 32.0,
+            "height": 32,
+            "domain_fraction": 1.0,
+            "magnification": [1.0, 1.0],
+            "styles": ["reference"],
+        },
         "training": {"epochs": 1.0, "batch_size": 1},
     },
     # Spread 0 and 1.5, split 1:3, half of training held out, a held-out style, no early
@@ -34,7 +40,12 @@ EDGES = {
             "wide": {"count": 6, "mean_diameter": [0.15, 0.2], "spread": 1.5},
         },
         "generation": {"batch_size": 1000},
-        "image": {"width": 64, "height": 48, "styles": ["grey", "outline"]},
+        "image": {
+            "width": 64,
+            "height": 48,
+            "magnification": [1.2, 2.5],
+            "styles": ["grey", "outline"],
+        },
         "split": {"train": 1, "test": 3},
         "training": {
             "validation_fraction": 0.5,
@@ -47,19 +58,20 @@ EDGES = {
             "learning_rate": 1.0e-8,
         },
     },
-    # The reference network at its smallest input, MicroStructPy's generator with one attempt
-    # per seed (most seeds dropped) and no overlap, a batch larger than the data.
-    "reference at its minimum": {
+    # The reference network on the smallest image the schema allows, MicroStructPy's generator
+    # with one attempt per seed (most seeds dropped) and no overlap, a batch larger than the data.
+    "reference at the smallest image": {
         "classes": {
             "coarse": {"count": 3, "mean_diameter": [0.3, 0.4]},
             "fine": {"count": 3, "mean_diameter": [0.15, 0.2]},
         },
         "generation": {"generator": "microstructpy", "max_attempts": 1, "rtol": 0},
         "image": {
-            "width": 46,
-            "height": 46,
+            "width": 32,
+            "height": 32,
             "domain_fraction": 1.0,
-            "styles": ["thick", "fullframe"],
+            "magnification": [1.0, 2.0],
+            "styles": ["thick", "sem"],
         },
         "training": {"architecture": "reference", "epochs": 1, "batch_size": 1024},
     },
@@ -72,7 +84,13 @@ EDGES = {
             "c": {"count": 3, "mean_diameter": [0.13, 0.2]},
         },
         "generation": {"rtol": 1},
-        "image": {"width": 4096, "height": 32, "domain_fraction": 1.0, "styles": ["micrograph"]},
+        "image": {
+            "width": 4096,
+            "height": 32,
+            "domain_fraction": 1.0,
+            "magnification": [1.0, 1.0],
+            "styles": ["micrograph"],
+        },
         "measurement": {"domain_mm": 1.0e-6},
         "training": {"epochs": 1},
     },
@@ -91,7 +109,7 @@ def test_configs_at_the_edges_of_the_schema_run_to_the_end(tmp_path, name):
     assert [r["path"] for r in predictions] == [r["path"] for r in test]
     assert {r["true_label"] for r in predictions} == set(EDGES[name]["classes"])
     summary = read_csv(run / "results/evaluation/summary.csv")
-    assert {r["classifier"] for r in summary} == {"CNN", "grain-size threshold"}
+    assert {r["estimator"] for r in summary} == {"CNN", "E112 measurement"}
 
 
 def test_a_changed_image_stops_a_forced_retrain_and_keeps_the_model(tiny_run, tmp_path):

@@ -1,4 +1,5 @@
-"""The training history: read back from history.csv and drawn as loss and accuracy curves."""
+"""The training history: read back from history.csv and drawn as loss and grain-size error
+curves."""
 
 from __future__ import annotations
 

@@ -1,2 +1,2 @@
-"""The classical measurement: ASTM E112 grain size from an image's pixels, and the grain-area
-threshold fitted on it. Never TensorFlow."""
+"""The classical measurement: ASTM E112 grain size from an image's pixels, and the baseline that
+classifies it by the class boundaries. Never TensorFlow."""
