@@ -58,13 +58,3 @@ def log_to(path: str | Path) -> Iterator[None]:
     if failure is not None:
         print(f"error: {failure}", file=sys.stderr)
         raise SystemExit(1)
-
-
-def group_images(image_dirs: list[str]) -> dict[tuple[str, str], list[str]]:
-    """PNG paths under results/images/<style>/<class>/batch-NNNN, grouped by (style, class)."""
-    images: dict[tuple[str, str], list[str]] = {}
-    for directory in image_dirs:
-        path = Path(directory)
-        key = (path.parent.parent.name, path.parent.name)
-        images.setdefault(key, []).extend(str(p) for p in sorted(path.glob("*.png")))
-    return images
