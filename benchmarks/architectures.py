@@ -29,6 +29,7 @@ import numpy as np
 from PIL import Image
 
 from microcnn import rng as seeding
+from microcnn.classes import G_PER_DECADE
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.learning import tf_setup
 from microcnn.learning.architectures import ARCHITECTURES, gaussian_nll, log10_area_error
@@ -134,7 +135,7 @@ def run(
     lines = [
         f"  {name} epoch {e + 1}: train {timer.seconds[e]:.1f} s, loss {history['loss'][e]:.4f},"
         f" val_loss {history['val_loss'][e]:.4f},"
-        f" val mean |dG| {3.321928 * history['val_log10_area_error'][e]:.3f}"
+        f" val mean |dG| {G_PER_DECADE * history['val_log10_area_error'][e]:.3f}"
         for e in range(len(timer.seconds))
     ]
     # Epoch 1 also decodes and caches the images; with one epoch there is nothing else.
@@ -148,7 +149,7 @@ def run(
         t0 = time.perf_counter()
         outputs = predict(model, images)
         passes.append(time.perf_counter() - t0)
-    delta_g = 3.321928 * np.abs(outputs[:, 0] - log_areas)
+    delta_g = G_PER_DECADE * np.abs(outputs[:, 0] - log_areas)
     # Median |dG| per style and overall: the grain-size error in ASTM G numbers.
     delta_g_by_style = {
         style: float(np.median([d for d, s in zip(delta_g, styles, strict=True) if s == style]))

@@ -87,16 +87,18 @@ class GrainSizeClasses:
 
 
 ASTM_G_OFFSET = 2.954  # G = 3.321928 log10(N_A) - 2.954, N_A grains per mm^2 (ASTM E112)
+# G numbers per decade of mean grain area (1 / log10 2): one G number is a factor 2 in area.
+G_PER_DECADE = 3.321928
 
 
 def astm_g(area_um2: float) -> float:
     """ASTM E112 grain size number G of a mean grain area in square micrometres."""
-    return 3.321928 * math.log10(1e6 / area_um2) - ASTM_G_OFFSET
+    return G_PER_DECADE * math.log10(1e6 / area_um2) - ASTM_G_OFFSET
 
 
 def delta_g(predicted_area: float, true_area: float) -> float:
     """|dG| between two mean grain areas (any one unit): 3.32 |log10 of their ratio|."""
-    return 3.321928 * abs(math.log10(predicted_area / true_area))
+    return G_PER_DECADE * abs(math.log10(predicted_area / true_area))
 
 
 def check_bands(classes: Sequence[str], config: Mapping[str, Any]) -> list[str]:

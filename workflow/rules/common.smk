@@ -67,10 +67,10 @@ REFERENCE_PIXEL_SIZE_UM = pixel_size_um(
         config["image"]["domain_fraction"],
     ),
 )
-# How every style is drawn (size, framing), without the list of styles: adding or removing a
-# style must not rerun the jobs of the other styles, which do not depend on that list.
 # The styles whose images each stage that reads the whole dataset reads (verify_dataset).
 STAGE_STYLES = {"train": TRAIN_STYLES, "predict": STYLES}
+# How every style is drawn (size, framing), without the list of styles: adding or removing a
+# style must not rerun the jobs of the other styles, which do not depend on that list.
 IMAGE_GEOMETRY = {k: v for k, v in config["image"].items() if k != "styles"}
 
 

@@ -14,6 +14,7 @@ from PIL import Image
 from sklearn.metrics import confusion_matrix, roc_auc_score, roc_curve
 
 from microcnn.atomic import save_figure
+from microcnn.classes import G_PER_DECADE
 from microcnn.evaluation.scores import Predictions, expected_calibration_error, scores
 
 
@@ -103,7 +104,7 @@ def plot_scatter(estimators: Mapping[str, Predictions], out: str | Path) -> None
         high = float(max(pred.true_area.max(), pred.predicted_area.max())) * 1.5
         line = np.geomspace(low, high, 50)
         ax.plot(line, line, color="k", lw=0.8)
-        for factor in (10 ** (0.5 / 3.321928), 10 ** (-0.5 / 3.321928)):
+        for factor in (10 ** (0.5 / G_PER_DECADE), 10 ** (-0.5 / G_PER_DECADE)):
             ax.plot(line, line * factor, color="grey", lw=0.6, ls=":")
         ax.set_xscale("log")
         ax.set_yscale("log")

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
 
+from microcnn.classes import G_PER_DECADE, delta_g
 from microcnn.data.manifest import ManifestRow
 from microcnn.data.predictions import Prediction
 
@@ -66,7 +67,7 @@ class Predictions:
 
     @property
     def abs_delta_g(self) -> np.ndarray:
-        return 3.321928 * np.abs(np.log10(self.predicted_area / self.true_area))
+        return G_PER_DECADE * np.abs(np.log10(self.predicted_area / self.true_area))
 
 
 def read_predictions(path: str | Path, class_names: Sequence[str]) -> Predictions:
@@ -187,10 +188,7 @@ def confusion(
 def _grain_size_error(
     predictions: Sequence[Prediction], truth: Mapping[str, ManifestRow]
 ) -> dict[str, float]:
-    errors = [
-        3.321928 * abs(p.log10_area_px - math.log10(truth[p.path].mean_grain_area_px))
-        for p in predictions
-    ]
+    errors = [delta_g(p.area_px, truth[p.path].mean_grain_area_px) for p in predictions]
     return {
         "median_abs_dG": float(np.median(errors)),
         "p90_abs_dG": float(np.percentile(errors, 90)),

@@ -10,6 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from microcnn.atomic import save_figure
+from microcnn.classes import G_PER_DECADE
 
 
 def read_history(path: str | Path) -> dict[str, list[float]]:
@@ -29,7 +30,7 @@ def plot_history(history_path: str | Path, out_path: str | Path, kept_epoch: int
     panels = (
         ("loss", "Loss (negative log-likelihood of log10 area)", 1.0),
         # The mean absolute log10 error, times 3.32: the mean |dG| in ASTM grain-size numbers.
-        ("log10_area_error", "Mean |dG| (ASTM G numbers)", 3.321928),
+        ("log10_area_error", "Mean |dG| (ASTM G numbers)", G_PER_DECADE),
     )
     for ax, (metric, title, factor) in zip(figure.subplots(1, 2), panels, strict=True):
         ax.plot(epochs, [factor * v for v in history[metric]], "o-", label="training")

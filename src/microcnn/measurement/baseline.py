@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from microcnn.atomic import write_text
-from microcnn.classes import GrainSizeClasses
+from microcnn.classes import G_PER_DECADE, GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, read_manifest
 from microcnn.data.predictions import Prediction, classify, save_predictions
 from microcnn.measurement.measure import read_measurements
@@ -70,7 +70,7 @@ def run_baseline(
         "train_images": len(train),
         "log10_error_rms": sd,
         "log10_error_mean": float(np.mean(errors)),
-        "median_abs_delta_g_train": float(3.321928 * np.median(np.abs(errors))),
+        "median_abs_delta_g_train": float(G_PER_DECADE * np.median(np.abs(errors))),
         "train_accuracy": float(
             np.mean([p.label == r.label for p, r in zip(train_predictions, train, strict=True)])
         ),
