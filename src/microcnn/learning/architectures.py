@@ -14,9 +14,7 @@ import math
 import keras
 from keras import layers, ops
 
-# An estimate's standard deviation in log10 units is kept in [0.005, 3]: wide enough for any
-# image, and never zero, which would make the likelihood infinite.
-MIN_LOG10_SD, MAX_LOG10_SD = 0.005, 3.0
+from microcnn.learning.outputs import MAX_LOG10_SD, MIN_LOG10_SD
 
 
 @keras.saving.register_keras_serializable(package="microcnn")
@@ -97,7 +95,8 @@ def build(architecture: str, log10_area_mean: float = 3.0) -> keras.Model:
 
 
 def split_output(output):
-    """(mean, sd) of log10 area from a network's raw output (..., 2), sd kept in range."""
+    """(mean, sd) of log10 area from a network's raw output (..., 2), sd kept in range (in
+    Keras ops, for the loss; outputs.split_output is the same in NumPy)."""
     mean = output[..., 0]
     sd = ops.clip(ops.exp(output[..., 1]), MIN_LOG10_SD, MAX_LOG10_SD)
     return mean, sd
