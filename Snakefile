@@ -28,6 +28,7 @@ localrules:
     verify_images,
     verify_dataset,
     describe_model,
+    export_model,
     baseline,
     evaluate,
 
@@ -46,6 +47,7 @@ rule all:
         rules.records.output.records,
         rules.plot_dataset.output.areas,
         rules.train.output.model,
+        rules.export_model.output.artefact,
         rules.plot_loss.output.plot,
         rules.describe_model.output.diagram,
         rules.plot_samples.output.plot,

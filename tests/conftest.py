@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -41,11 +42,12 @@ def seeded_tensorflow() -> None:
 
 @pytest.fixture(scope="session")
 def saved_model(tmp_path_factory) -> Path:
-    """An untrained compact network saved as the workflow saves it, with its metadata: it
-    answers log10 area 3.0 (1000 px) with sd 0.3 for every image."""
+    """An untrained compact network saved as the workflow saves it, with its metadata and its
+    LiteRT artefact: it answers log10 area 3.0 (1000 px) with sd 0.3 for every image."""
     from microcnn.classes import GrainSizeClasses
     from microcnn.learning import tf_setup
     from microcnn.learning.architectures import build
+    from microcnn.learning.export import export_model
 
     tf_setup.configure(2, seed=1)
     path = tmp_path_factory.mktemp("model") / "model.keras"
@@ -53,6 +55,17 @@ def saved_model(tmp_path_factory) -> Path:
     classes = GrainSizeClasses(("fine", "coarse"), (10000.0,), ((2e3, 8e3), (2e4, 9e4)))
     meta = {"classes": classes.to_json(), "reference_pixel_size_um": 4.5}
     path.with_suffix(".json").write_text(json.dumps(meta))
+    export_model(path, threads=2)
+    return path
+
+
+@pytest.fixture(scope="session")
+def keras_only_model(saved_model, tmp_path_factory) -> Path:
+    """The saved model and its metadata without the LiteRT artefact (a model trained before
+    there was one): prediction runs on Keras."""
+    path = tmp_path_factory.mktemp("keras_only") / "model.keras"
+    shutil.copy(saved_model, path)
+    shutil.copy(saved_model.with_suffix(".json"), path.with_suffix(".json"))
     return path
 
 
@@ -84,3 +97,52 @@ def tiny_run(tmp_path_factory) -> Path:
     result = snakemake(workdir, "--cores", "2")
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir
+
+
+@pytest.fixture(scope="session")
+def varied_model(tmp_path_factory) -> Path:
+    """A compact network whose answer differs from image to image (random weights in its last
+    layer, which an untrained network starts at zero), saved and exported as the workflow does:
+    for comparing the LiteRT artefact with the Keras model."""
+    from microcnn.classes import GrainSizeClasses
+    from microcnn.learning import tf_setup
+    from microcnn.learning.architectures import build
+    from microcnn.learning.export import export_model
+
+    tf_setup.configure(2, seed=2)
+    model = build("compact", log10_area_mean=3.0)
+    kernel = model.get_layer("log10_area").kernel
+    # Scales that keep the sd (second output) inside its clipped range.
+    weights = np.random.default_rng(2).normal(0, (0.5, 0.05), kernel.shape)
+    kernel.assign(weights.astype("float32"))
+    path = tmp_path_factory.mktemp("varied") / "model.keras"
+    model.save(path)
+    classes = GrainSizeClasses(("fine", "coarse"), (10000.0,), ((2e3, 8e3), (2e4, 9e4)))
+    meta = {"classes": classes.to_json(), "reference_pixel_size_um": 4.5}
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    export_model(path, threads=2)
+    return path
+
+
+@pytest.fixture(scope="session")
+def rendered_images(tmp_path_factory) -> Path:
+    """Rendered microstructures as the workflow writes them: a fine and a coarse one in three
+    looks at 432x288, one at 1024x768, and one tiled to 4320x4032 (above the size measured
+    whole, so measured in tiles)."""
+    from microcnn.geometry.generate import ClassSpec, GenerationSettings, generate_one
+    from microcnn.imaging.render import LOOKS, ImageSettings, Renderer, encode_png
+
+    root = tmp_path_factory.mktemp("rendered")
+    meshes = [
+        generate_one(ClassSpec(name, 1, diameters, 0.25), 5, 0, GenerationSettings())[0]
+        for name, diameters in (("fine", (0.08, 0.08)), ("coarse", (0.25, 0.25)))
+    ]
+    for look in ("reference", "etched", "sem"):
+        renderer = Renderer(style=LOOKS[look])
+        for k, mesh in enumerate(meshes):
+            (root / f"{look}-{k}.png").write_bytes(encode_png(renderer.render(mesh, seed=k)))
+    pixels = Renderer(ImageSettings(1024, 768)).render(meshes[0])
+    (root / "large-1024x768.png").write_bytes(encode_png(pixels))
+    tiled = np.tile(Renderer(style=LOOKS["etched"]).render(meshes[0], seed=3), (14, 10, 1))
+    (root / "tiled-4320x4032.png").write_bytes(encode_png(tiled, compress_level=1))
+    return root

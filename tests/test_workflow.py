@@ -166,12 +166,14 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
 AFTER_TRAIN = {
     "verify_dataset": 2,
     "train": 1,
+    "export_model": 1,
     "plot_loss": 1,
     "describe_model": 1,
     "predict": 1,
     "evaluate": 1,
 }
 AFTER_PREDICT = {"verify_dataset": 1, "predict": 1, "evaluate": 1}
+AFTER_EXPORT = {"export_model": 1, **AFTER_PREDICT}
 EVERYTHING = {
     "generate": 4,
     "records": 1,
@@ -204,6 +206,9 @@ RERUN_AFTER_EDIT = {
     "learning/history.py": {"plot_loss": 1},
     "learning/diagram.py": {"describe_model": 1},
     "learning/predict.py": AFTER_PREDICT,
+    # The conversion is a stage of its own: changing it does not retrain.
+    "learning/export.py": AFTER_EXPORT,
+    "learning/runtime.py": AFTER_EXPORT,
     "imaging/images.py": AFTER_PREDICT,
     "evaluation/figures.py": {"evaluate": 1},
     "evaluation/scores.py": AFTER_PREDICT,

@@ -21,7 +21,12 @@ from microcnn.batching import batch_ranges
 from microcnn.classes import GrainSizeClasses
 from microcnn.code_deps import script_code
 from microcnn.config import ConfigError, read_config_file, validate_config
-from microcnn.learning.model_files import DEFAULT_MODEL, metadata_path
+from microcnn.learning.model_files import (
+    DEFAULT_MODEL,
+    inference_path,
+    inference_record_path,
+    metadata_path,
+)
 from microcnn.resources import (
     generate_mem_mb,
     measure_mem_mb,

@@ -3,6 +3,8 @@ rule predict:
     input:
         model=rules.train.output.model,
         metadata=rules.train.output.metadata,
+        artefact=rules.export_model.output.artefact,
+        record=rules.export_model.output.record,
         test=rules.split.output.test,
         images=all_images(),
         verified=rules.verify_dataset.output.verified.format(stage="predict"),

@@ -31,6 +31,25 @@ rule train:
         "../../scripts/train.py"
 
 
+rule export_model:
+    """The trained model converted for LiteRT, which predicts without TensorFlow's start-up;
+    a rule of its own, so that a change to the conversion reruns it and not the training."""
+    input:
+        model=rules.train.output.model,
+        code=code("export_model"),
+    output:
+        artefact=str(inference_path(DEFAULT_MODEL)),
+        record=str(inference_record_path(DEFAULT_MODEL)),
+    log:
+        "results/logs/export_model.log",
+    benchmark:
+        "results/benchmarks/export_model.tsv"
+    conda:
+        "../../envs/learning.yaml"
+    script:
+        "../../scripts/export_model.py"
+
+
 rule plot_loss:
     """Loss and accuracy curves of the training run."""
     input:

@@ -1,6 +1,7 @@
-"""Where a trained model lives: the .keras file and the JSON beside it that names its classes
-(bands of grain size) and the reference pixel size. Light (no TensorFlow), so the Snakefile and
-the CLI can name and check these files."""
+"""Where a trained model lives: the .keras file, the JSON beside it that names its classes
+(bands of grain size) and the reference pixel size, and the inference artefact made from it (a
+LiteRT .tflite file with a JSON record of the .keras it came from). Light (no TensorFlow), so
+the Snakefile and the CLI can name and check these files."""
 
 from __future__ import annotations
 
@@ -12,11 +13,26 @@ from microcnn.classes import GrainSizeClasses
 
 # The workflow's train rule writes here, and `microcnn predict` reads it by default.
 DEFAULT_MODEL = "results/model/model.keras"
+# What runs a model: LiteRT when its artefact is current, else Keras ("auto"), or one of them.
+RUNTIMES = ("auto", "litert", "keras")
 
 
 def metadata_path(model_path: str | Path) -> Path:
     """The JSON file beside a model that names its classes and reference pixel size."""
     return Path(model_path).with_suffix(".json")
+
+
+def inference_path(model_path: str | Path) -> Path:
+    """The LiteRT artefact beside a model (results/model/model.tflite for the default): the same
+    network, run without TensorFlow (learning/export.py writes it, learning/runtime.py runs it)."""
+    return Path(model_path).with_suffix(".tflite")
+
+
+def inference_record_path(model_path: str | Path) -> Path:
+    """The JSON beside the artefact that records the SHA-256 of the .keras it was made from and
+    its own, so that an artefact of an older model is never used (model.tflite.json)."""
+    artefact = inference_path(model_path)
+    return artefact.with_name(artefact.name + ".json")
 
 
 class ModelError(ValueError):
