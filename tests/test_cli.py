@@ -3,7 +3,10 @@ one line per failure, no traceback; the pixel size decides micrometres, G and th
 
 import csv
 import io
+import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,6 +15,8 @@ from PIL import Image
 from microcnn.classes import astm_g
 from microcnn.cli import main
 from microcnn.data.predictions import columns
+
+from .helpers import REPO
 
 NAMES = ("fine", "coarse")  # the saved model's classes, finest first
 
@@ -155,3 +160,63 @@ def test_a_bad_pixel_size_is_a_usage_error(images, saved_model, capsys):
         main(["predict", str(images / "good.png"), "--pixel-size", "-1"])
     assert exit_info.value.code == 2
     assert "must be a positive number" in capsys.readouterr().err
+
+
+# Runs the command in this process and then names the heavy libraries it loaded.
+_LOADED = (
+    "import sys\n"
+    "from microcnn.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "heavy = {'tensorflow', 'keras', 'sklearn', 'matplotlib', 'scipy'}\n"
+    "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def test_predict_loads_no_tensorflow_when_the_artefact_is_current(images, saved_model):
+    """In a fresh process: the fast path loads none of TensorFlow, Keras, scikit-learn,
+    matplotlib or SciPy, and prints nothing but the answer."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    good = str(images / "good.png")
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED, "predict", good, "--model", str(saved_model)]
+        + ["--pixel-size", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["[]"]
+    assert [r["path"] for r in _rows(result.stdout)] == [good]
+
+
+def test_predict_without_an_artefact_says_so_and_answers_the_same(
+    images, saved_model, keras_only_model, capsys
+):
+    args = [str(images / "good.png"), str(images / "small.png"), "--pixel-size", "2"]
+    assert main(["predict", *args, "--model", str(saved_model)]) == 0
+    fast = capsys.readouterr()
+    assert main(["predict", *args, "--model", str(keras_only_model)]) == 0
+    slow = capsys.readouterr()
+    assert fast.err == ""
+    assert slow.err.splitlines() == [
+        "note: running the Keras model (slower start-up): "
+        f"{keras_only_model.with_suffix('.tflite')} not found"
+    ]
+    assert slow.out == fast.out
+
+
+def test_predict_with_a_damaged_artefact_is_a_model_error(images, saved_model, tmp_path, capsys):
+    for source in saved_model.parent.iterdir():
+        shutil.copy(source, tmp_path / source.name)
+    artefact = tmp_path / "model.tflite"
+    artefact.write_bytes(artefact.read_bytes()[:1000])
+    code = main(["predict", str(images / "good.png"), "--model", str(tmp_path / "model.keras")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"error: {artefact}: its SHA-256 differs from the one recorded in model.tflite.json "
+        "(corrupt, truncated or replaced): remove both files, or export the model again"
+    ]

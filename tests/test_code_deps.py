@@ -84,6 +84,17 @@ def test_what_the_snakefile_imports_is_light(light):
     assert not heavy & _heavy(SRC / light)
 
 
+@pytest.mark.parametrize(
+    "light", ["learning/runtime.py", "learning/outputs.py", "imaging/images.py"]
+)
+def test_the_fast_prediction_path_is_light(light):
+    """What `microcnn predict` runs when the LiteRT artefact is current: no TensorFlow, Keras,
+    scikit-learn or matplotlib, even in imports made inside functions (tests/test_cli.py checks
+    the modules a run of the command loads)."""
+    heavy = {"tensorflow", "keras", "sklearn", "matplotlib", "scipy", "microstructpy"}
+    assert not heavy & _heavy(SRC / light)
+
+
 def test_every_module_runs_in_some_stage_or_the_cli():
     used = set()
     for entry in [*sorted((REPO / "scripts").glob("*.py")), SRC / "cli.py"]:

@@ -18,17 +18,19 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from microcnn.learning.model_files import DEFAULT_MODEL, ModelError, read_metadata
+from microcnn.learning.model_files import DEFAULT_MODEL, RUNTIMES, ModelError, read_metadata
 
 # TensorFlow's own start-up lines (absl's note that it is not initialised, and "I"-level
-# messages such as the oneDNN and CPU-instruction notices) are printed by C++ code straight to
-# file descriptor 2, whatever TF_CPP_MIN_LOG_LEVEL says; they are filtered out below. Set
-# anyway, before TensorFlow is first imported, for the messages it does govern.
+# messages such as the oneDNN and CPU-instruction notices) and LiteRT's (its "INFO:" notes, e.g.
+# that it created the XNNPACK delegate for the CPU) are printed by C++ code straight to file
+# descriptor 2, whatever TF_CPP_MIN_LOG_LEVEL says; they are filtered out below. Set anyway,
+# before TensorFlow is first imported, for the messages it does govern.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _STARTUP_NOISE = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
     r"|I\d{4} [\d:.]+ +\d+ [\w.]+:\d+\]"
-    r"|To enable the following instructions: .* rebuild TensorFlow)"
+    r"|To enable the following instructions: .* rebuild TensorFlow"
+    r"|INFO: (Created|Initialized) TensorFlow Lite)"
 )
 
 
@@ -121,13 +123,18 @@ def _predict(args: argparse.Namespace) -> int:
         with _quiet_startup():
             from microcnn.learning.predict import GrainSizeModel
 
-            model = GrainSizeModel(args.model)
+            model = GrainSizeModel(args.model, runtime_name=args.runtime)
     except FileNotFoundError as exc:
         _error(f"cannot load model: {exc}")
         return 2
     except ModelError as exc:
         _error(str(exc))
         return 2
+    if model.fallback_reason:
+        print(
+            f"note: running the Keras model (slower start-up): {model.fallback_reason}",
+            file=sys.stderr,
+        )
     files, failed = _inputs(args.paths)
     total = len(files) + failed
     _note_reference_scale(args, model.reference_pixel_size_um)
@@ -240,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--model", default=DEFAULT_MODEL, help=f"default: {DEFAULT_MODEL}")
         command.add_argument("--output", "-o", help="CSV file to write (default: stdout)")
+        if name == "predict":
+            command.add_argument(
+                "--runtime",
+                choices=RUNTIMES,
+                default="auto",
+                help="auto (default): LiteRT when the model's .tflite artefact is current (no "
+                "TensorFlow, fast start-up), else Keras; litert or keras: only that one",
+            )
         command.set_defaults(func=func)
     check = sub.add_parser(
         "check-config",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from microcnn.imaging.images import ImageError, find_images, load_image
+from microcnn.imaging.images import ImageError, find_images, load_image, read_images
 
 
 def test_load_image_conversions(images):
@@ -41,3 +41,34 @@ def test_find_images_searches_folders_and_names_missing_paths(images):
     names = sorted(p.name for p in files)
     assert "notes.txt" not in names and "deep.jpg" in names
     assert missing == [(str(images / "absent.png"), "no such file or folder")]
+
+
+def test_read_images_in_order_with_the_errors_in_place(images):
+    names = ["good.png", "empty.png", "small.png", "text.png", "rgba.png", "truncated.png"]
+    got = list(read_images([images / n for n in names], threads=3))
+    assert [path for path, _ in got] == [str(images / n) for n in names]
+    for (path, result), name in zip(got, names, strict=True):
+        if name in ("empty.png", "text.png", "truncated.png"):
+            assert isinstance(result, ImageError)
+            with pytest.raises(ImageError) as expected:
+                load_image(path)
+            assert str(result) == str(expected.value)
+        else:
+            np.testing.assert_array_equal(result, load_image(path))
+
+
+def test_read_images_reads_a_bounded_number_ahead(images):
+    """However many paths there are, only `ahead` images are read before they are taken."""
+    taken = 0
+
+    def paths():
+        nonlocal taken
+        for _ in range(1000):
+            taken += 1
+            yield images / "good.png"
+
+    reader = read_images(paths(), threads=2, ahead=5)
+    for k in range(10):
+        next(reader)
+        assert taken <= k + 1 + 5
+    reader.close()

@@ -1,11 +1,16 @@
 """Read users' images: any common format, converted to RGB at its native pixels (never resized:
-resizing an image changes its grain size)."""
+resizing an image changes its grain size); many at once on several threads (Pillow decodes
+without holding Python's lock)."""
 
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import warnings
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -101,17 +106,22 @@ def _check_size(size: tuple[int, int]) -> None:
 
 def load_image(path: str | Path) -> np.ndarray:
     """The image at `path` as (height, width, 3) uint8 RGB, or ImageError with the reason."""
-    path = Path(path)
+    with warnings.catch_warnings():
+        # Pillow warns about large images on stderr; the size is checked here instead.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return _read(Path(path))
+
+
+def _read(path: Path) -> np.ndarray:
+    """load_image without its warning filter (which is not thread-safe: read_images sets it
+    once for all its threads)."""
     try:
         if path.stat().st_size == 0:
             raise ImageError("empty file")
-        with warnings.catch_warnings():
-            # Pillow warns about large images on stderr; the size is checked here instead.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                _check_size(image.size)
-                image.load()
-                return _to_rgb(image)
+        with Image.open(path) as image:
+            _check_size(image.size)
+            image.load()
+            return _to_rgb(image)
     except Image.DecompressionBombError as exc:
         # Far above the limit, Pillow refuses the file on opening, before its size is known.
         raise ImageError(_too_large(None)) from exc
@@ -124,3 +134,33 @@ def load_image(path: str | Path) -> np.ndarray:
     except (OSError, SyntaxError, ValueError) as exc:
         # Pillow reports truncated and corrupt data as OSError (or SyntaxError for some formats).
         raise ImageError(f"corrupt or truncated image ({exc})") from exc
+
+
+def read_images(
+    paths: Iterable[str | Path], threads: int, ahead: int | None = None
+) -> Iterator[tuple[str, np.ndarray | ImageError]]:
+    """(path, pixels or the ImageError saying why not) for every path, in the given order, as
+    load_image gives them, decoded on `threads` threads.
+
+    At most `ahead` images (default: two per thread) are read ahead of the one handed out, so
+    memory stays bounded by the images in flight whatever the number of paths.
+    """
+    ahead = max(ahead or 2 * threads, 1)
+    pending: deque[tuple[str, Future[np.ndarray]]] = deque()
+    todo = iter(paths)
+    with warnings.catch_warnings(), ThreadPoolExecutor(threads) as pool:
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+
+        def submit(count: int) -> None:
+            for path in itertools.islice(todo, count):
+                pending.append((str(path), pool.submit(_read, Path(path))))
+
+        submit(ahead)
+        while pending:
+            path, future = pending.popleft()
+            submit(1)
+            try:
+                result: np.ndarray | ImageError = future.result()
+            except ImageError as exc:
+                result = exc
+            yield path, result

@@ -1,10 +1,13 @@
 """Measure grain size with a trained network: the one code path behind `microcnn predict` and the
 workflow's predict rule.
 
-Images are read at their native pixels, never resized (resizing changes grain size). Images of
-the same size go through the network together; a very large image is cut into tiles, each
-measured, and their estimates averaged (the network's own output is an average over the image,
-so tiles of one microstructure agree).
+The network runs on LiteRT from the artefact beside the .keras file when that artefact is
+current (learning/runtime.py: no TensorFlow, start-up well under a second), and on Keras
+otherwise. Images are read at their native pixels, never resized (resizing changes grain size),
+decoded on several threads while the network runs. Images of the same size go through the
+network together; a very large image is cut into tiles, each measured, and their estimates
+averaged (the network's own output is an average over the image, so tiles of one
+microstructure agree).
 """
 
 from __future__ import annotations
@@ -22,10 +25,19 @@ from microcnn.atomic import write_text
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import read_manifest
 from microcnn.data.predictions import Prediction, classify, save_predictions
-from microcnn.imaging.images import ImageError, load_image
-from microcnn.learning.model_files import ModelError, read_metadata
+from microcnn.imaging.images import ImageError, read_images
+from microcnn.learning import runtime
+from microcnn.learning.model_files import RUNTIMES, ModelError, inference_path, read_metadata
+from microcnn.learning.outputs import split_output
 
 PREDICT_BATCH = 64  # batched inference is ~25x faster than one predict() call per image
+# A batch holds at most this many pixels (64 images of 432x288): larger images go in smaller
+# batches, so that a batch's pixels (and the network's activations) stay bounded.
+BATCH_PIXELS = PREDICT_BATCH * 432 * 288
+# The batches being filled (one per image size) hold at most this many pixels together; above
+# it, the fullest runs early. With the images read ahead, memory stays a few batches' worth
+# however many images there are.
+PENDING_PIXELS = 4 * BATCH_PIXELS
 # Above this many pixels an image is measured in tiles of TILE x TILE (bounded memory).
 MAX_WHOLE_PIXELS = 4096 * 4096
 TILE = 2048
@@ -56,8 +68,9 @@ def tiles(height: int, width: int, size: int = TILE) -> list[tuple[int, int, int
     ]
 
 
-def _load_model(model_path: Path, threads: int | None) -> Any:
-    """The network in `model_path`, or ModelError naming the file.
+def _load_keras(model_path: Path, threads: int | None) -> Callable[[np.ndarray], np.ndarray]:
+    """The network in `model_path` as a function of a batch (raw output), or ModelError naming
+    the file.
 
     Keras says "File not found" for any file that is not a readable zip, so a corrupt or
     truncated model is recognised here first.
@@ -84,25 +97,65 @@ def _load_model(model_path: Path, threads: int | None) -> Any:
             f"{model_path}: outputs {model.output_shape[1:]}, not a grain-size estimate (mean "
             "and log sd of log10 area): a model of another kind"
         )
-    return model
+    return lambda batch: np.asarray(model.predict_on_batch(batch))
+
+
+class _Batch:
+    """Images of one size gathered for the network, copied into one array as they come."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        capacity = max(1, min(PREDICT_BATCH, BATCH_PIXELS // (shape[0] * shape[1])))
+        self.names: list[str] = []
+        self.pixels = np.empty((capacity, *shape), dtype=np.uint8)
+
+    def add(self, name: str, pixels: np.ndarray) -> None:
+        self.pixels[len(self.names)] = pixels
+        self.names.append(name)
+
+    @property
+    def full(self) -> bool:
+        return len(self.names) == len(self.pixels)
+
+    @property
+    def size(self) -> int:
+        """Pixels held."""
+        return len(self.names) * self.pixels.shape[1] * self.pixels.shape[2]
 
 
 class GrainSizeModel:
-    """A trained network with its classes, loaded from a .keras file and the .json beside it."""
+    """A trained network with its classes, loaded from a .keras file and the .json beside it,
+    run on LiteRT when the artefact beside it is current (`runtime` "auto"), else on Keras.
 
-    def __init__(self, model_path: str | Path, threads: int | None = None) -> None:
+    `runtime_used` says which ran, and `fallback_reason` why Keras did in "auto" (None when
+    LiteRT did, or when Keras was asked for).
+    """
+
+    def __init__(
+        self, model_path: str | Path, threads: int | None = None, runtime_name: str = "auto"
+    ) -> None:
+        if runtime_name not in RUNTIMES:
+            raise ValueError(f"unknown runtime {runtime_name!r}; allowed: {RUNTIMES}")
+        model_path = Path(model_path)
         meta = read_metadata(model_path)
-        self.model = _load_model(Path(model_path), threads)
-        from microcnn.learning import architectures
-
-        self._split = architectures.split_output
+        self.threads = threads or runtime.default_threads()
+        self.fallback_reason: str | None = None
+        reason = "asked for" if runtime_name == "keras" else runtime.why_not_current(model_path)
+        if reason is None:
+            self._network = runtime.LiteRTNetwork(inference_path(model_path), self.threads)
+            self.runtime_used = "litert"
+        elif runtime_name == "litert":
+            raise ModelError(f"cannot run {model_path} on LiteRT: {reason}")
+        else:
+            self._network = _load_keras(model_path, threads)
+            self.runtime_used = "keras"
+            self.fallback_reason = None if runtime_name == "keras" else reason
         self.classes = GrainSizeClasses.from_json(meta["classes"])
         self.reference_pixel_size_um: float = meta["reference_pixel_size_um"]
 
     def estimate_arrays(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mean, sd) of log10 area for a batch of same-sized uint8 RGB images."""
-        mean, sd = self._split(self.model.predict_on_batch(batch))
-        return np.asarray(mean, dtype=float), np.asarray(sd, dtype=float)
+        mean, sd = split_output(self._network(batch))
+        return mean.astype(float), sd.astype(float)
 
     def _estimate_large(self, pixels: np.ndarray) -> tuple[float, float]:
         parts = [pixels[r0:r1, c0:c1] for r0, r1, c0, c1 in tiles(*pixels.shape[:2])]
@@ -116,33 +169,39 @@ class GrainSizeModel:
         self, paths: Sequence[str | Path], on_error: Callable[[str, str], None]
     ) -> list[Estimate]:
         """Estimates for every readable image, in the given order; the others are reported
-        through `on_error`."""
-        found: dict[str, Estimate] = {}
-        pending: dict[tuple[int, ...], list[tuple[str, np.ndarray]]] = {}
+        through `on_error`.
 
-        def flush(shape: tuple[int, ...]) -> None:
-            group = pending.pop(shape)
-            means, sds = self.estimate_arrays(np.stack([pixels for _, pixels in group]))
-            for (name, _), mean, sd in zip(group, means, sds, strict=True):
+        Images are decoded on `threads` threads, a few ahead of the network, and gathered by
+        size into batches; memory holds a few batches of pixels, however many paths there are.
+        """
+        found: dict[str, Estimate] = {}
+        batches: dict[tuple[int, ...], _Batch] = {}
+
+        def run(shape: tuple[int, ...]) -> None:
+            batch = batches.pop(shape)
+            means, sds = self.estimate_arrays(batch.pixels[: len(batch.names)])
+            for name, mean, sd in zip(batch.names, means, sds, strict=True):
                 found[name] = Estimate(name, float(mean), float(sd))
 
         names = []
-        for path in paths:
-            name = str(path)
-            try:
-                pixels = load_image(path)
-            except ImageError as exc:
-                on_error(name, str(exc))
+        for name, pixels in read_images(paths, self.threads):
+            if isinstance(pixels, ImageError):
+                on_error(name, str(pixels))
                 continue
             names.append(name)
             if pixels.shape[0] * pixels.shape[1] > MAX_WHOLE_PIXELS:
                 found[name] = Estimate(name, *self._estimate_large(pixels))
                 continue
-            pending.setdefault(pixels.shape, []).append((name, pixels))
-            if len(pending[pixels.shape]) == PREDICT_BATCH:
-                flush(pixels.shape)
-        for shape in list(pending):
-            flush(shape)
+            if pixels.shape not in batches:
+                batches[pixels.shape] = _Batch(pixels.shape)
+            batch = batches[pixels.shape]
+            batch.add(name, pixels)
+            if batch.full:
+                run(pixels.shape)
+            elif sum(b.size for b in batches.values()) > PENDING_PIXELS:
+                run(max(batches, key=lambda shape: batches[shape].size))
+        for shape in list(batches):
+            run(shape)
         return [found[name] for name in names]
 
     def classify(self, estimate: Estimate, pixel_size_um: float | None) -> Prediction:
@@ -171,6 +230,8 @@ def evaluate_manifest(
     rows = read_manifest(manifest)
     truth = {row.path: row for row in rows}
     model = GrainSizeModel(model_path, threads)
+    how = f"LiteRT ({inference_path(model_path)})" if model.runtime_used == "litert" else "Keras"
+    print(f"network run on {how}" + (f": {model.fallback_reason}" if model.fallback_reason else ""))
     failures: list[str] = []
     estimates = model.estimate_files(
         [row.path for row in rows], lambda path, reason: failures.append(f"{path}: {reason}")

@@ -1,0 +1,124 @@
+"""Prediction: LiteRT answers as the Keras model does on every kind of image; a stale, missing
+or damaged artefact; batches and read-ahead bounded in memory."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from microcnn.learning import predict
+from microcnn.learning.model_files import ModelError, inference_path, inference_record_path
+from microcnn.learning.predict import GrainSizeModel
+
+# The outputs of the LiteRT artefact and of the Keras model agree within this (log10 units).
+AGREEMENT = 1e-4
+
+
+def _estimates(model, paths):
+    errors = []
+    found = model.estimate_files(paths, lambda path, reason: errors.append(path))
+    return {e.path: (e.log10_area_px, e.log10_sd) for e in found}, errors
+
+
+def test_litert_answers_as_keras_on_every_image(varied_model, rendered_images, images):
+    lite = GrainSizeModel(varied_model, threads=2)
+    keras = GrainSizeModel(varied_model, threads=2, runtime_name="keras")
+    assert (lite.runtime_used, keras.runtime_used) == ("litert", "keras")
+    assert lite.fallback_reason is None and keras.fallback_reason is None
+    # Rendered looks at 432x288, one at 1024x768, one measured in tiles; users' files of other
+    # sizes and modes (RGBA, 16-bit grey, JPEG, 150x100), and bad ones in between.
+    paths = sorted(rendered_images.iterdir()) + sorted(images.rglob("*.*"))
+    (lite_found, lite_errors), (keras_found, keras_errors) = (
+        _estimates(m, paths) for m in (lite, keras)
+    )
+    assert lite_errors == keras_errors and len(lite_errors) == 4  # empty, text, truncated, .txt
+    assert list(lite_found) == list(keras_found) and len(lite_found) == 13
+    # The images are told apart, in mean and sd: the comparison means something.
+    means, sds = np.array(list(lite_found.values())).T
+    assert np.ptp(means) > 0.01 and np.ptp(sds) > 0.001 and 0.005 < sds.min()
+    for path, (mean, sd) in lite_found.items():
+        assert mean == pytest.approx(keras_found[path][0], abs=AGREEMENT), path
+        assert sd == pytest.approx(keras_found[path][1], abs=AGREEMENT), path
+
+
+def test_the_same_image_in_any_batch_gets_the_same_answer(varied_model, rendered_images):
+    model = GrainSizeModel(varied_model, threads=2)
+    path = rendered_images / "etched-0.png"
+    alone, _ = _estimates(model, [path])
+    together, _ = _estimates(model, [rendered_images / "sem-1.png", path, path])
+    assert together[str(path)] == pytest.approx(alone[str(path)], abs=1e-6)
+
+
+@pytest.fixture
+def model_dir(varied_model, tmp_path):
+    """A copy of the varied model with its metadata, artefact and record."""
+    for source in (
+        varied_model,
+        varied_model.with_suffix(".json"),
+        inference_path(varied_model),
+        inference_record_path(varied_model),
+    ):
+        shutil.copy(source, tmp_path / source.name)
+    return tmp_path / varied_model.name
+
+
+def test_a_retrained_model_is_not_answered_by_its_old_artefact(model_dir, saved_model):
+    shutil.copy(saved_model, model_dir)  # another network in model.keras, the old artefact
+    model = GrainSizeModel(model_dir)
+    assert model.runtime_used == "keras"
+    assert "was made from another model.keras (retrained or replaced since)" in (
+        model.fallback_reason
+    )
+    # The untrained network's answer, not the varied one's.
+    mean, sd = model.estimate_arrays(np.zeros((1, 64, 64, 3), np.uint8))
+    assert (mean[0], sd[0]) == pytest.approx((3.0, 0.3), rel=1e-5)
+
+
+@pytest.mark.parametrize("missing", ["artefact", "record"])
+def test_without_artefact_or_record_keras_answers(model_dir, missing):
+    path = inference_path(model_dir) if missing == "artefact" else inference_record_path(model_dir)
+    path.unlink()
+    model = GrainSizeModel(model_dir)
+    assert model.runtime_used == "keras"
+    assert model.fallback_reason.startswith(f"{path} not found")
+    with pytest.raises(ModelError, match="cannot run .* on LiteRT: .* not found"):
+        GrainSizeModel(model_dir, runtime_name="litert")
+
+
+def test_a_damaged_artefact_is_an_error_not_a_fallback(model_dir):
+    artefact = inference_path(model_dir)
+    data = bytearray(artefact.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    artefact.write_bytes(bytes(data))
+    with pytest.raises(
+        ModelError, match=r"model.tflite: its SHA-256 differs from the one recorded"
+    ):
+        GrainSizeModel(model_dir)
+
+
+def test_a_broken_record_is_named(model_dir):
+    inference_record_path(model_dir).write_text('{"source_sha256": "abc"')
+    with pytest.raises(ModelError, match=r"model.tflite.json: not the record the export stage"):
+        GrainSizeModel(model_dir)
+
+
+def test_batches_stay_within_their_pixel_budget(saved_model, monkeypatch, tmp_path):
+    """Many image sizes, few images each: the batches being filled are run early, so that
+    they never hold more than PENDING_PIXELS together, and every image is still answered."""
+    from PIL import Image
+
+    sizes = [(40 + 8 * k, 48) for k in range(12)]  # (width, height)
+    paths = []
+    for k, size in enumerate(sizes * 3):
+        paths.append(tmp_path / f"{k:02d}.png")
+        Image.new("RGB", size, "white").save(paths[-1])
+    monkeypatch.setattr(predict, "PENDING_PIXELS", 3 * 100 * 48)
+    model = GrainSizeModel(saved_model, threads=2)
+    seen = []
+    run = model._network
+    model._network = lambda batch: (seen.append(batch.shape), run(batch))[1]
+    found, errors = _estimates(model, paths)
+    assert not errors and list(found) == [str(p) for p in paths]
+    assert sum(n for n, *_ in seen) == len(paths) and len(seen) > len(sizes)
+    assert predict._Batch((5000, 5000, 3)).pixels.shape[0] == 1  # one huge image per batch
+    assert predict._Batch((288, 432, 3)).pixels.shape[0] == predict.PREDICT_BATCH
