@@ -7,7 +7,8 @@ slows both alike:
   `--runtime litert`), median of `--repeats`;
 - images/s after start-up: a fresh process per measurement loads the model (not timed), then
   times `estimate_files` and `classify` (what the command does after start-up) over `--count`
-  PNGs, median of `--repeats`;
+  PNGs, median of `--repeats`; with the CPU time of the process (all threads) per image, which
+  a machine busy with other work inflates far less than the wall time;
 - where the time goes on the fast path: the same images only decoded (imaging/images.
   read_images, one thread and all threads), and the LiteRT network alone on already decoded
   batches of 64 (all threads).
@@ -64,12 +65,12 @@ def worker(model: str, runtime: str, paths_file: str, threads: int | None) -> di
     grain_model = GrainSizeModel(model, threads=threads, runtime_name=runtime)
     assert grain_model.runtime_used == runtime
     grain_model.estimate_files(paths[:8], print)  # first allocations, caches
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     estimates = grain_model.estimate_files(paths, print)
     for estimate in estimates:
         grain_model.classify(estimate, 1.0)
-    seconds = time.perf_counter() - start
-    return {"images_per_s": len(estimates) / seconds}
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"images_per_s": len(estimates) / seconds, "cpu_ms": 1000 * cpu / len(estimates)}
 
 
 def parts(model: str, paths: list[str], threads: int) -> dict[str, float]:
@@ -82,17 +83,19 @@ def parts(model: str, paths: list[str], threads: int) -> dict[str, float]:
 
     result = {}
     for n in sorted({1, threads}):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         decoded = [pixels for _, pixels in read_images(paths, n)]
         result[f"decode_{n}"] = len(paths) / (time.perf_counter() - start)
+        result[f"decode_{n}_cpu_ms"] = 1000 * (time.process_time() - cpu) / len(paths)
     network = LiteRTNetwork(inference_path(model), threads)
     same = [p for p in decoded if getattr(p, "shape", None) == decoded[0].shape]
     batches = [np.stack(same[k : k + 64]) for k in range(0, len(same), 64)]
     network(batches[0])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for batch in batches:
         network(batch)
     result["network"] = len(same) / (time.perf_counter() - start)
+    result["network_cpu_ms"] = 1000 * (time.process_time() - cpu) / len(same)
     return result
 
 
@@ -126,29 +129,31 @@ def main() -> None:
             print(json.dumps(worker(args.model, args.worker, args.paths, args.threads)))
         return
 
+    load_before = os.getloadavg()[0]
     images = pick_images(Path(args.images), args.count)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(map(str, images)) + "\n")
     try:
         one: dict[str, list[float]] = {r: [] for r in RUNTIMES}
-        rate: dict[str, list[float]] = {r: [] for r in RUNTIMES}
+        rate: dict[str, list[dict[str, float]]] = {r: [] for r in RUNTIMES}
         split: list[dict[str, float]] = []
         for _ in range(args.repeats):
             for runtime in RUNTIMES:
                 one[runtime].append(one_image_seconds(args.model, images[0], runtime))
             for runtime in RUNTIMES:
-                rate[runtime].append(run_worker(args, runtime, handle.name)["images_per_s"])
+                rate[runtime].append(run_worker(args, runtime, handle.name))
             split.append(run_worker(args, "parts", handle.name))
     finally:
         os.unlink(handle.name)
 
     seconds = {r: statistics.median(v) for r, v in one.items()}
-    per_s = {r: statistics.median(v) for r, v in rate.items()}
+    per_s = {r: statistics.median(m["images_per_s"] for m in v) for r, v in rate.items()}
+    cpu_ms = {r: statistics.median(m["cpu_ms"] for m in v) for r, v in rate.items()}
     threads = args.threads or len(os.sched_getaffinity(0))
     print(
         f"{os.cpu_count()} cores (os.cpu_count()), {threads} threads, {args.count} PNGs from "
-        f"{args.images}, median of {args.repeats}; load average before: "
-        f"{os.getloadavg()[0]:.2f}\n"
+        f"{args.images}, median of {args.repeats}; load average (1 min) {load_before:.2f} "
+        f"before, {os.getloadavg()[0]:.2f} after\n"
     )
     print("| measure | Keras | LiteRT | LiteRT / Keras |")
     print("| --- | --- | --- | --- |")
@@ -160,16 +165,22 @@ def main() -> None:
         f"| images/s on {args.count} PNGs after start-up | {per_s['keras']:.0f} | "
         f"{per_s['litert']:.0f} | {per_s['litert'] / per_s['keras']:.2f} |"
     )
-    print("\nWhere the time goes on the LiteRT path (images/s, median):\n")
-    print("| part | images/s |")
-    print("| --- | --- |")
-    for key in split[0]:
+    print(
+        f"| CPU ms per image after start-up (all threads) | {cpu_ms['keras']:.2f} | "
+        f"{cpu_ms['litert']:.2f} | {cpu_ms['litert'] / cpu_ms['keras']:.2f} |"
+    )
+    print("\nWhere the time goes on the LiteRT path (median):\n")
+    print("| part | images/s | CPU ms per image |")
+    print("| --- | --- | --- |")
+    for key in [k for k in split[0] if not k.endswith("_cpu_ms")]:
         name = (
             f"decoding only, {key.split('_')[1]} thread(s)"
             if key.startswith("decode")
             else f"LiteRT network only, batches of 64, {threads} threads"
         )
-        print(f"| {name} | {statistics.median(s[key] for s in split):.0f} |")
+        rate_ = statistics.median(s[key] for s in split)
+        cpu = statistics.median(s[f"{key}_cpu_ms"] for s in split)
+        print(f"| {name} | {rate_:.0f} | {cpu:.2f} |")
 
 
 if __name__ == "__main__":

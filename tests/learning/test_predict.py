@@ -35,7 +35,7 @@ def test_litert_answers_as_keras_on_every_image(varied_model, rendered_images, i
     assert list(lite_found) == list(keras_found) and len(lite_found) == 13
     # The images are told apart, in mean and sd: the comparison means something.
     means, sds = np.array(list(lite_found.values())).T
-    assert np.ptp(means) > 0.01 and np.ptp(sds) > 0.001 and 0.005 < sds.min()
+    assert np.ptp(means) > 0.01 and np.ptp(sds) > 0.001 and sds.min() > 0.005
     for path, (mean, sd) in lite_found.items():
         assert mean == pytest.approx(keras_found[path][0], abs=AGREEMENT), path
         assert sd == pytest.approx(keras_found[path][1], abs=AGREEMENT), path
