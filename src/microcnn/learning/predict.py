@@ -4,8 +4,8 @@ workflow's predict rule.
 The network runs on LiteRT from the artefact beside the .keras file when that artefact is
 current (learning/runtime.py: no TensorFlow, start-up well under a second), and on Keras
 otherwise. Images are read at their native pixels, never resized (resizing changes grain size),
-decoded on several threads while the network runs. Images of the same size go through the
-network together; a very large image is cut into tiles, each measured, and their estimates
+decoded on several threads (Pillow decodes without holding Python's lock) a few images ahead of
+the network. Images of the same size go through the network together; a very large image is cut into tiles, each measured, and their estimates
 averaged (the network's own output is an average over the image, so tiles of one
 microstructure agree).
 """
@@ -124,7 +124,7 @@ class _Batch:
 
 class GrainSizeModel:
     """A trained network with its classes, loaded from a .keras file and the .json beside it,
-    run on LiteRT when the artefact beside it is current (`runtime` "auto"), else on Keras.
+    run on LiteRT when the artefact beside it is current (`runtime_name` "auto"), else on Keras.
 
     `runtime_used` says which ran, and `fallback_reason` why Keras did in "auto" (None when
     LiteRT did, or when Keras was asked for).
