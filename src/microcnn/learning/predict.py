@@ -5,9 +5,9 @@ The network runs on LiteRT from the artefact beside the .keras file when that ar
 current (learning/runtime.py: no TensorFlow, start-up well under a second), and on Keras
 otherwise. Images are read at their native pixels, never resized (resizing changes grain size),
 decoded on several threads (Pillow decodes without holding Python's lock) a few images ahead of
-the network. Images of the same size go through the network together; a very large image is cut into tiles, each measured, and their estimates
-averaged (the network's own output is an average over the image, so tiles of one
-microstructure agree).
+the network. Images of the same size go through the network together; a very large image is
+cut into tiles, each measured, and their estimates averaged (the network's own output is an
+average over the image, so tiles of one microstructure agree).
 """
 
 from __future__ import annotations
