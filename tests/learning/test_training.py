@@ -75,9 +75,23 @@ def test_augmentation_keeps_shape_and_range_and_repeats():
     image = tf.constant(np.random.default_rng(0).integers(0, 256, (32, 48, 3)), tf.uint8)
     seeds = tf.constant([5, 7], tf.int64)
     a = augment_image(image, seeds, square=False)
-    assert tuple(a.shape) == (32, 48, 3)
+    assert tuple(a.shape) == (32, 48, 3) and a.dtype == tf.uint8
     assert float(tf.reduce_min(a)) >= 0 and float(tf.reduce_max(a)) <= 255
     np.testing.assert_array_equal(a.numpy(), augment_image(image, seeds, square=False).numpy())
+
+
+def test_augmentation_moves_levels_of_a_uniform_image_uniformly_within_the_brightness_range():
+    import tensorflow as tf
+
+    image = tf.fill((16, 24, 3), tf.constant(128, tf.uint8))
+    levels = set()
+    for k in range(20):
+        out = augment_image(image, tf.constant([k, 3 * k], tf.int64), square=True).numpy()
+        assert (out == out.flat[0]).all()  # turns and levels keep a uniform image uniform
+        levels.add(int(out.flat[0]))
+    # Brightness +-0.15 * 255 (38.25); contrast about mid-grey moves 128 by at most 0.1.
+    assert min(levels) >= 128 - 39 and max(levels) <= 128 + 39
+    assert len(levels) > 10  # the level is drawn per seed
 
 
 def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):

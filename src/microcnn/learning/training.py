@@ -72,21 +72,26 @@ def _decode(path: tf.Tensor, height: int, width: int) -> tf.Tensor:
 
 def augment_image(image: tf.Tensor, seeds: tf.Tensor, square: bool) -> tf.Tensor:
     """Random changes that keep grain size: flips, 180-degree (and, for square images,
-    90-degree) turns, brightness and contrast.
+    90-degree) turns, brightness (+-15 % of full scale) and contrast (x0.8 to x1.2 about
+    mid-grey); uint8 in, uint8 out.
 
     Stateless ops with a seed per image, so the map can run in parallel and still repeat
     exactly (Keras' random layers keep one state and had to run serially, at ~170 images/s).
+    The turns move bytes rather than floats, and the levels are one affine map back to uint8
+    (contrast about mid-grey, not about the image's mean: no reduction pass, and the random
+    brightness covers the difference): half the CPU time per image of the same changes in
+    float32, and a quarter of the bytes into the network (benchmarks/training.py).
     """
     seed = lambda k: tf.stack([seeds[0], seeds[1] + k])  # noqa: E731
-    x = tf.cast(image, tf.float32)
-    x = tf.image.stateless_random_flip_left_right(x, seed(0))
+    x = tf.image.stateless_random_flip_left_right(image, seed(0))
     x = tf.image.stateless_random_flip_up_down(x, seed(1))
     if square:  # a 90-degree turn of a non-square image would change its shape
         turns = tf.random.stateless_uniform([], seed(2), 0, 4, dtype=tf.int32)
         x = tf.image.rot90(x, turns)
-    x = tf.image.stateless_random_brightness(x, 0.15 * 255, seed(3))
-    x = tf.image.stateless_random_contrast(x, 0.8, 1.2, seed(4))
-    return tf.clip_by_value(x, 0.0, 255.0)
+    brightness = tf.random.stateless_uniform([], seed(3), -0.15 * 255, 0.15 * 255)
+    contrast = tf.random.stateless_uniform([], seed(4), 0.8, 1.2)
+    levels = tf.cast(x, tf.float32) * contrast + (127.5 * (1.0 - contrast) + brightness)
+    return tf.cast(tf.round(tf.clip_by_value(levels, 0.0, 255.0)), tf.uint8)
 
 
 def targets(rows: Sequence[ManifestRow]) -> np.ndarray:
