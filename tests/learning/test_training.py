@@ -1,6 +1,7 @@
 """Training: the validation hold-out, the input pipeline, augmentation and a whole small run."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -94,7 +95,7 @@ def test_augmentation_moves_levels_of_a_uniform_image_uniformly_within_the_brigh
     assert len(levels) > 10  # the level is drawn per seed
 
 
-def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):
+def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys):
     rows = _images(tmp_path, 8)
     manifest = tmp_path / "train.csv"
     write_manifest(manifest, rows)
@@ -107,6 +108,10 @@ def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):
     assert meta["train_images"] + meta["validation_images"] == 16
     history = read_csv(out / "h.csv")
     assert [r["epoch"] for r in history] == ["1", "2"]
+    # Each epoch's training speed is in the log, not in the (repeatable) history.
+    rates = re.findall(r"^epoch (\d): (\d+) training images in [\d.]+ s \(\d+ images/s\)$",
+                       capsys.readouterr().out, re.MULTILINE)  # fmt: skip
+    assert rates == [("1", str(meta["train_images"])), ("2", str(meta["train_images"]))]
     assert sorted(p.name for p in out.iterdir()) == ["h.csv", "m.json", "m.keras"]
 
 

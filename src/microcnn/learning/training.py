@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from microcnn.rng import derive_seed, random_generator
 from microcnn.workflow_io import StageError
 
 tf = tf_setup.tf
+keras = tf_setup.keras
 
 # Decoded images are cached in memory below this size, and re-read from disk above it.
 CACHE_LIMIT_BYTES = 4 * 2**30
@@ -138,6 +140,35 @@ def make_dataset(
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
+# The line each epoch's training speed is logged with (benchmarks/pipeline.py reads it back).
+RATE_LINE = "epoch {epoch}: {images} training images in {seconds:.2f} s ({rate:.0f} images/s)"
+
+
+class TrainingClock(keras.callbacks.Callback):
+    """Logs each epoch's training speed (up to its validation), so a run shows it; kept out of
+    the history, which a seeded run repeats to the byte."""
+
+    def __init__(self, images: int) -> None:
+        super().__init__()
+        self.images = images
+        self.seconds: list[float] = []
+        self._start: float | None = None
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_test_begin(self, logs: dict | None = None) -> None:
+        if self._start is None:  # only the first evaluation of an epoch ends its training
+            return
+        seconds = time.perf_counter() - self._start
+        self._start = None
+        self.seconds.append(seconds)
+        line = RATE_LINE.format(
+            epoch=len(self.seconds), images=self.images, seconds=seconds, rate=self.images / seconds
+        )
+        print(line, flush=True)
+
+
 class TrainingDivergedError(StageError):
     """The loss became NaN or infinite: the weights are garbage, so no model is written."""
 
@@ -187,8 +218,6 @@ def train(
     The network learns each image's log10 mean grain area in its own pixels; the classes travel
     in the metadata, so a prediction's class follows from its area and the image's pixel size.
     """
-    import keras
-
     seed = derive_seed(global_seed, "training")
     tf_setup.configure(settings.threads, seed)
     rows = read_manifest(train_manifest)
@@ -220,7 +249,12 @@ def train(
         train_ds,
         validation_data=val_ds,
         epochs=settings.epochs,
-        callbacks=[keras.callbacks.TerminateOnNaN(), stopper, slower],
+        callbacks=[
+            keras.callbacks.TerminateOnNaN(),
+            stopper,
+            slower,
+            TrainingClock(len(train_rows)),
+        ],
         verbose=2,
     ).history
     history.pop("learning_rate", None)
