@@ -1,6 +1,7 @@
 """Training: the validation hold-out, the input pipeline, augmentation and a whole small run."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -75,12 +76,26 @@ def test_augmentation_keeps_shape_and_range_and_repeats():
     image = tf.constant(np.random.default_rng(0).integers(0, 256, (32, 48, 3)), tf.uint8)
     seeds = tf.constant([5, 7], tf.int64)
     a = augment_image(image, seeds, square=False)
-    assert tuple(a.shape) == (32, 48, 3)
+    assert tuple(a.shape) == (32, 48, 3) and a.dtype == tf.uint8
     assert float(tf.reduce_min(a)) >= 0 and float(tf.reduce_max(a)) <= 255
     np.testing.assert_array_equal(a.numpy(), augment_image(image, seeds, square=False).numpy())
 
 
-def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):
+def test_augmentation_moves_levels_of_a_uniform_image_uniformly_within_the_brightness_range():
+    import tensorflow as tf
+
+    image = tf.fill((16, 24, 3), tf.constant(128, tf.uint8))
+    levels = set()
+    for k in range(20):
+        out = augment_image(image, tf.constant([k, 3 * k], tf.int64), square=True).numpy()
+        assert (out == out.flat[0]).all()  # turns and levels keep a uniform image uniform
+        levels.add(int(out.flat[0]))
+    # Brightness +-0.15 * 255 (38.25); contrast about mid-grey moves 128 by at most 0.1.
+    assert min(levels) >= 128 - 39 and max(levels) <= 128 + 39
+    assert len(levels) > 10  # the level is drawn per seed
+
+
+def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys):
     rows = _images(tmp_path, 8)
     manifest = tmp_path / "train.csv"
     write_manifest(manifest, rows)
@@ -93,6 +108,10 @@ def test_a_small_training_run_writes_model_metadata_and_history(tmp_path):
     assert meta["train_images"] + meta["validation_images"] == 16
     history = read_csv(out / "h.csv")
     assert [r["epoch"] for r in history] == ["1", "2"]
+    # Each epoch's training speed is in the log, not in the (repeatable) history.
+    rates = re.findall(r"^epoch (\d): (\d+) training images in [\d.]+ s \(\d+ images/s\)$",
+                       capsys.readouterr().out, re.MULTILINE)  # fmt: skip
+    assert rates == [("1", str(meta["train_images"])), ("2", str(meta["train_images"]))]
     assert sorted(p.name for p in out.iterdir()) == ["h.csv", "m.json", "m.keras"]
 
 

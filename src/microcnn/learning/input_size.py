@@ -16,10 +16,11 @@ def _reference_min_side() -> int:
 
 
 def _compact_min_side() -> int:
-    # A 4x4 stride-4 convolution without padding, then three "same" 3x3 convolutions each
-    # followed by 2x2 max pooling: the patch grid must be at least 2**3 = 8 wide,
-    # and an 8-wide grid needs 4 * (8 - 1) + 4 = 32 pixels.
-    grid = 2**3
+    # A 4x4 stride-4 convolution without padding, a "same" 3x3 stride-2 convolution (ceil of
+    # half), then two "same" 3x3 convolutions each followed by 2x2 max pooling (floor of half):
+    # the stride-2 map must be 4 wide, so the patch grid 7, and a 7-wide grid needs
+    # 4 * (7 - 1) + 4 = 28 pixels.
+    grid = 2 * 2**2 - 1
     return 4 * (grid - 1) + 4
 
 

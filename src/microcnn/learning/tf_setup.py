@@ -7,6 +7,7 @@ import os
 # Must be set before TensorFlow is imported to silence its C++ start-up banner.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import keras  # noqa: E402  (after the variable too: it imports TensorFlow)
 import tensorflow as tf  # noqa: E402
 
 _configured = False
@@ -26,7 +27,5 @@ def configure(threads: int | None = None, seed: int | None = None) -> None:
             pass  # TensorFlow already started in this process (e.g. in tests): keep its pools
     _configured = True
     if seed is not None:
-        import keras
-
         keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
