@@ -41,6 +41,7 @@ from microcnn.data.manifest import ManifestRow, read_manifest
 from microcnn.data.predictions import classify
 from microcnn.learning import architectures, tf_setup, training
 from microcnn.learning.architectures import gaussian_nll, log10_area_error
+from microcnn.learning.outputs import split_output
 
 tf = tf_setup.tf
 DEFAULT_SEED = 42
@@ -190,13 +191,13 @@ def run(
     test_ds = training.make_dataset(test_rows, h, w, INFER_BATCH)
     out = np.concatenate([np.asarray(model.predict_on_batch(x)) for x, _ in test_ds])
     truth = training.targets(test_rows)
-    sd = np.clip(np.exp(out[:, 1]), architectures.MIN_LOG10_SD, architectures.MAX_LOG10_SD)
+    mean, sd = split_output(out)
     predicted = [
         classify(r.path, float(m), float(s), classes, r.pixel_size_um, True).label
-        for r, m, s in zip(test_rows, out[:, 0], sd, strict=True)
+        for r, m, s in zip(test_rows, mean, sd, strict=True)
     ]
     accuracy = float(np.mean([p == r.label for p, r in zip(predicted, test_rows, strict=True)]))
-    dg = G_PER_DECADE * np.abs(out[:, 0] - truth)
+    dg = G_PER_DECADE * np.abs(mean - truth)
     looks = [r.style for r in test_rows]
     by_look = {
         look: np.array([d for d, s in zip(dg, looks, strict=True) if s == look])
