@@ -13,7 +13,6 @@ include: "workflow/rules/common.smk"
 
 wildcard_constraints:
     cls="|".join(CLASSES),
-    style="|".join(STYLES),
     batch=r"\d{4}",
     stage="train|predict",
 
@@ -25,7 +24,6 @@ localrules:
     split,
     plot_loss,
     plot_samples,
-    verify_images,
     verify_dataset,
     describe_model,
     export_model,

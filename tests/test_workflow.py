@@ -99,8 +99,14 @@ def test_evaluation_compares_cnn_and_baseline_per_style(tiny_run):
     for name in ("confusion.png", "roc.png", "misclassified.png", "scatter.png", "reliability.png"):
         with Image.open(tiny_run / "results" / "evaluation" / name) as image:
             assert image.format == "PNG"
-    measured = read_csv(tiny_run / "results/grainsize/reference/fine.csv")
-    assert len(measured) == 7 and float(measured[0]["astm_g"]) > 0
+    # One table per batch, every look in it.
+    measured = [
+        row
+        for batch in ("0000", "0001")
+        for row in read_csv(tiny_run / f"results/grainsize/fine/batch-{batch}.csv")
+    ]
+    assert len(measured) == 14 and all(float(r["astm_g"]) > 0 for r in measured)
+    assert sum("/reference/" in r["path"] for r in measured) == 7
 
 
 def test_report_holds_the_plots_and_tables(tiny_run, tmp_path):
@@ -152,17 +158,16 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
     assert "output: results/meshes/coarse/" not in out
     assert "output: results/images/coarse/" not in out
     counts = planned_jobs(result)
-    # The fine batches only: 2 to generate, 2 x 2 styles to render.
-    assert counts["generate"] == 2 and counts["render"] == 4
+    # The fine batches only: 2 to generate, 2 to render and 2 to measure (every look in each).
+    assert counts["generate"] == 2 and counts["render"] == 2 and counts["measure"] == 2
     for rule in ("split", "train", "plot_loss", "predict", "baseline", "evaluate"):
         assert counts[rule] == 1
-    assert counts["measure"] == 2  # the fine images, in each of the two styles
 
 
 # What a dry run plans after one package module is edited (tiny config: 2 classes x 2 batches,
 # 2 styles): the stages whose scripts import the module, and every stage downstream of them.
-# Every stage that reads images checks them first (verify_images before each measure job,
-# verify_dataset before train and before predict).
+# One render and one measure job per batch, each for every style. Every stage that reads images
+# checks them first (each measure job itself, verify_dataset before train and before predict).
 AFTER_TRAIN = {
     "verify_dataset": 2,
     "train": 1,
@@ -178,10 +183,9 @@ EVERYTHING = {
     "generate": 4,
     "records": 1,
     "plot_dataset": 1,
-    "render": 8,
+    "render": 4,
     "plot_samples": 1,
     "split": 1,
-    "verify_images": 4,
     "measure": 4,
     "baseline": 1,
     **AFTER_TRAIN,
@@ -200,7 +204,7 @@ RERUN_AFTER_EDIT = {
     "data/records.py": {"records": 1, "plot_dataset": 1},
     "data/plots.py": {"plot_dataset": 1},
     "data/split.py": {"split": 1, "baseline": 1, **AFTER_TRAIN},
-    "measurement/grainsize.py": {"verify_images": 4, "measure": 4, "baseline": 1, "evaluate": 1},
+    "measurement/grainsize.py": {"measure": 4, "baseline": 1, "evaluate": 1},
     "measurement/baseline.py": {"baseline": 1, "evaluate": 1},
     "learning/architectures.py": AFTER_TRAIN,
     "learning/history.py": {"plot_loss": 1},

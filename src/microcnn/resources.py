@@ -64,15 +64,22 @@ def generate_mem_mb(config: Mapping[str, Any], cls: str) -> int:
     return _declared(base + 2600 * _batch_grains(config, cls) / MB)
 
 
+def _batch_images(config: Mapping[str, Any], cls: str) -> int:
+    """Images of one batch in every look: what one render or measure job makes or reads."""
+    count = min(config["classes"][cls]["count"], config["generation"]["batch_size"])
+    return count * len(config["image"]["styles"])
+
+
 def render_mem_mb(config: Mapping[str, Any], cls: str) -> int:
-    """One render batch: the batch's meshes and one image's canvas and float copies."""
+    """One render batch in every look, one look at a time: the batch's meshes and cell
+    outlines, and one image's canvas and float copies."""
     return _declared(150 + (90 * _pixels(config) + 2600 * _batch_grains(config, cls)) / MB)
 
 
 def measure_mem_mb(config: Mapping[str, Any], cls: str) -> int:
-    """One class in one style, measured one image at a time."""
-    count = config["classes"][cls]["count"]
-    return _declared(150 + (50 * _pixels(config) + 250_000 * count) / MB)
+    """One batch in every look, measured one image at a time."""
+    images = _batch_images(config, cls)
+    return _declared(150 + (50 * _pixels(config) + 250_000 * images) / MB)
 
 
 def split_images(config: Mapping[str, Any]) -> dict[str, int]:

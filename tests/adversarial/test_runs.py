@@ -136,3 +136,19 @@ def test_a_changed_image_stops_a_forced_retrain_and_keeps_the_model(tiny_run, tm
     result = snakemake(run, "--cores", "2", "--forcerun", target, "--", target)
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     assert image.read_bytes() == rendered
+
+
+def test_a_changed_image_stops_the_measure_job_of_its_batch(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, symlinks=True)
+    relative = "results/images/reference/coarse/batch-0000/coarse-00002.png"
+    rendered = (run / relative).read_bytes()
+    (run / relative).write_bytes(b"")
+
+    target = "results/grainsize/coarse/batch-0000.csv"
+    result = snakemake(run, "--cores", "2", "--forcerun", target, "--", target)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{relative}: 0 bytes, {len(rendered)} when rendered" in output
+    assert "--forcerun results/images/reference/coarse/batch-0000" in output
+    assert "Traceback" not in output

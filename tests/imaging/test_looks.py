@@ -14,6 +14,7 @@ from microcnn.imaging.render import (
     cell_polygons,
     encode_png,
     render_batch,
+    render_looks,
 )
 from microcnn.imaging.view import View, truth
 from microcnn.rng import derive_seed, random_generator
@@ -155,6 +156,34 @@ def test_render_batch_records_the_truth_of_the_tessellation(tmp_path):
         true = truth(cell_polygons(mesh), view)
         assert float(row["mean_grain_area_px"]) == pytest.approx(true.mean_grain_area_px, 1e-4)
         assert int(row["grains_whole"]) == true.grains_whole
+
+
+def test_every_look_in_one_job_draws_what_one_job_per_look_draws(tmp_path):
+    """The render stage draws every look of a batch in one job: the same bytes and records as a
+    job per look, whatever the order of the looks (each image's seeds are its own)."""
+    meshes = [(i + 5, generate_one(FINE, 1, i, GenerationSettings())[0]) for i in range(2)]
+    settings = ImageSettings(magnification=(0.5, 2.5))
+    names = list(LOOKS)
+    for name in names:
+        one = tmp_path / "one" / name
+        render_batch(meshes, "fine", one, settings, LOOKS[name], 3, 1.0, one.with_suffix(".csv"))
+    looks = [
+        (LOOKS[name], tmp_path / "all" / name, tmp_path / "all" / f"{name}.csv")
+        for name in reversed(names)
+    ]
+    written = render_looks(meshes, "fine", looks, settings, 3, 1.0)
+    assert [[p.name for p in paths] for paths in written] == [
+        ["fine-00005.png", "fine-00006.png"]
+    ] * len(names)
+    for name in names:
+        one, together = tmp_path / "one" / name, tmp_path / "all" / name
+        assert [p.read_bytes() for p in sorted(together.iterdir())] == [
+            p.read_bytes() for p in sorted(one.iterdir())
+        ]
+        strip = lambda rows: [{k: v for k, v in r.items() if k != "path"} for r in rows]  # noqa: E731
+        assert strip(read_csv(together.with_suffix(".csv"))) == strip(
+            read_csv(one.with_suffix(".csv"))
+        )
 
 
 def test_schema_names_every_look():

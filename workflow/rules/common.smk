@@ -74,8 +74,12 @@ REFERENCE_PIXEL_SIZE_UM = pixel_size_um(
 )
 # The styles whose images each stage that reads the whole dataset reads (verify_dataset).
 STAGE_STYLES = {"train": TRAIN_STYLES, "predict": STYLES}
-# How every style is drawn (size, framing), without the list of styles: adding or removing a
-# style must not rerun the jobs of the other styles, which do not depend on that list.
+# How every style is drawn (size, framing), without the list of styles, for the stages that do
+# not depend on that list (records, plot_dataset). The render and measure jobs do: one job per
+# batch draws (and one measures) every look, so adding or removing a look reruns every render
+# and measure job, the other looks' images coming out byte for byte the same. The trade-off:
+# one job per look reran only that look's jobs, but paid a Python start-up and a mesh load per
+# look and batch (72 render and 36 check and measure jobs by default, instead of 8 and 8).
 IMAGE_GEOMETRY = {k: v for k, v in config["image"].items() if k != "styles"}
 
 
@@ -102,27 +106,27 @@ def batch_indices(wildcards):
     return [chosen.start, chosen.stop]
 
 
-def all_batches(pattern, styles=()):
-    """`pattern` filled in for every batch of every class (and every style given)."""
+def all_batches(patterns):
+    """`patterns` (one, or a list taken in turn) filled in for every batch of every class."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
     return [
-        pattern.format(cls=c, batch=f"{b:04d}", style=s)
-        for s in (styles or [None])
+        pattern.format(cls=c, batch=f"{b:04d}")
+        for pattern in patterns
         for c in CLASSES
         for b in batches(c)
     ]
 
 
-def class_batches(pattern, wildcards):
-    """`pattern` filled in for every batch of one class in one style."""
-    return [
-        pattern.format(style=wildcards.style, cls=wildcards.cls, batch=f"{b:04d}")
-        for b in batches(wildcards.cls)
-    ]
+def of_styles(patterns, styles):
+    """Of a render output's patterns (one per style, in the order of STYLES), those of
+    `styles`."""
+    return [patterns[STYLES.index(s)] for s in styles]
 
 
 def all_images():
     """The image folders of every style, class and batch (the render rule's outputs)."""
-    return all_batches(rules.render.output.images, STYLES)
+    return all_batches(rules.render.output.images)
 
 
 # Run times, from the benchmark files of a default run on 2 cores (results/benchmarks/): run
@@ -142,14 +146,11 @@ def runtime_minutes(seconds):
 
 
 def batch_runtime(rule_name):
-    """Minutes for one batch job of `rule_name`."""
+    """Minutes for one batch job of `rule_name` (render and measure: in every look)."""
     per_image = SECONDS_PER_IMAGE[rule_name]
-    return lambda wc: runtime_minutes(per_image * config["generation"]["batch_size"])
-
-
-def measure_runtime(wildcards):
-    return runtime_minutes(
-        SECONDS_PER_IMAGE["measure"] * config["classes"][wildcards.cls]["count"]
+    looks = 1 if rule_name == "generate" else len(STYLES)
+    return lambda wc: runtime_minutes(
+        per_image * looks * config["generation"]["batch_size"]
     )
 
 

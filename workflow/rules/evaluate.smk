@@ -1,24 +1,25 @@
 rule measure:
-    """Grain size of every image of one class in one style, measured from its pixels (ASTM
-    E112) in the box its view shows the specimen in; one job per class and style, since a
-    measurement takes only 10-25 ms."""
+    """Grain size of every image of one batch, in every look, measured from its pixels (ASTM
+    E112) in the box its view shows the specimen in, after checking that each image is as
+    rendered (its size and SHA-256); one job per batch, since a measurement takes only 10-25
+    ms. A changed image fails the job before any is measured, naming it and the fix."""
     input:
-        images=lambda wc: class_batches(rules.render.output.images, wc),
-        records=lambda wc: class_batches(rules.render.output.records, wc),
-        verified=rules.verify_images.output.verified,
+        images=rules.render.output.images,
+        records=rules.render.output.records,
+        checksums=rules.render.output.checksums,
         code=code("measure"),
     output:
-        measurements="results/grainsize/{style}/{cls}.csv",
+        measurements="results/grainsize/{cls}/batch-{batch}.csv",
     log:
-        "results/logs/measure/{style}/{cls}.log",
+        "results/logs/measure/{cls}/batch-{batch}.log",
     benchmark:
-        "results/benchmarks/measure/{style}/{cls}.tsv"
+        "results/benchmarks/measure/{cls}/batch-{batch}.tsv"
     conda:
         "../../envs/learning.yaml"
     threads: 1
     resources:
         mem_mb=lambda wc: measure_mem_mb(config, wc.cls),
-        runtime=measure_runtime,
+        runtime=batch_runtime("measure"),
     script:
         "../../scripts/measure.py"
 
@@ -27,9 +28,7 @@ rule baseline:
     """The classical baseline: each test image's E112 measurement, classified by the same class
     boundaries as the CNN's; its spread estimated on the training images."""
     input:
-        measurements=expand(
-            rules.measure.output.measurements, style=STYLES, cls=CLASSES
-        ),
+        measurements=all_batches(rules.measure.output.measurements),
         train=rules.split.output.train,
         test=rules.split.output.test,
         code=code("baseline"),

@@ -1,17 +1,26 @@
 rule render:
-    """One PNG per microstructure of a batch, in one rendering style, each at a magnification
-    drawn for it; a record per image with its view and its true grain size in pixels."""
+    """One PNG per microstructure of a batch in every look, each at a magnification drawn for
+    it; a record per image with its view and its true grain size in pixels. One job per batch
+    draws all the looks: one start-up and one mesh load instead of one per look (each image's
+    view and look come from its own seeds, so the images are the same as one job per look
+    made). The outputs are lists, one entry per look in the order of `image.styles`."""
     input:
         meshes=rules.generate.output.meshes,
         code=code("render"),
     output:
-        images=directory("results/images/{style}/{cls}/batch-{batch}"),
-        records="results/images/{style}/{cls}/batch-{batch}.csv",
-        checksums="results/checksums/{style}/{cls}/batch-{batch}.csv",
+        images=directory(
+            expand("results/images/{style}/{{cls}}/batch-{{batch}}", style=STYLES)
+        ),
+        records=expand(
+            "results/images/{style}/{{cls}}/batch-{{batch}}.csv", style=STYLES
+        ),
+        checksums=expand(
+            "results/checksums/{style}/{{cls}}/batch-{{batch}}.csv", style=STYLES
+        ),
     log:
-        "results/logs/render/{style}/{cls}/batch-{batch}.log",
+        "results/logs/render/{cls}/batch-{batch}.log",
     benchmark:
-        "results/benchmarks/render/{style}/{cls}/batch-{batch}.tsv"
+        "results/benchmarks/render/{cls}/batch-{batch}.tsv"
     conda:
         "../../envs/geometry.yaml"
     threads: 1
@@ -19,32 +28,12 @@ rule render:
         mem_mb=lambda wc: render_mem_mb(config, wc.cls),
         runtime=batch_runtime("render"),
     params:
+        styles=STYLES,
         image=IMAGE_GEOMETRY,
         seed=config["seed"],
         domain_mm=config["measurement"]["domain_mm"],
     script:
         "../../scripts/render.py"
-
-
-rule verify_images:
-    """Every image of one class in one style still has the size and SHA-256 it was rendered
-    with, checked before the measure job of that class and style reads them (see
-    verify_dataset)."""
-    input:
-        checksums=lambda wc: class_batches(rules.render.output.checksums, wc),
-        code=code("verify_images"),
-    output:
-        verified=temp("results/checksums/{style}/{cls}.verified"),
-    log:
-        "results/logs/verify_images/{style}/{cls}.log",
-    benchmark:
-        "results/benchmarks/verify_images/{style}/{cls}.tsv"
-    conda:
-        "../../envs/geometry.yaml"
-    params:
-        batch_dirs=lambda wc: class_batches(rules.render.output.images, wc),
-    script:
-        "../../scripts/verify_images.py"
 
 
 rule verify_dataset:
@@ -54,7 +43,7 @@ rule verify_dataset:
     the stage's old outputs (the model); it never makes another stage rerun."""
     input:
         checksums=lambda wc: all_batches(
-            rules.render.output.checksums, STAGE_STYLES[wc.stage]
+            of_styles(rules.render.output.checksums, STAGE_STYLES[wc.stage])
         ),
         code=code("verify_images"),
     output:
@@ -67,7 +56,7 @@ rule verify_dataset:
         "../../envs/geometry.yaml"
     params:
         batch_dirs=lambda wc: all_batches(
-            rules.render.output.images, STAGE_STYLES[wc.stage]
+            of_styles(rules.render.output.images, STAGE_STYLES[wc.stage])
         ),
     script:
         "../../scripts/verify_images.py"

@@ -4,7 +4,7 @@ rule split:
     """
     input:
         images=all_images(),
-        records=all_batches(rules.render.output.records, STYLES),
+        records=all_batches(rules.render.output.records),
         code=code("split"),
     output:
         train="results/split/train.csv",

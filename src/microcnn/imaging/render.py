@@ -258,13 +258,52 @@ def render_batch(
 
     The view's randomness has a seed of its own, so a look's randomness never moves it.
     """
+    cells = ((index, cell_polygons(mesh)) for index, mesh in meshes)
+    return _render_cells(
+        cells, class_name, out_dir, settings, style, global_seed, domain_mm, records_path
+    )
+
+
+def render_looks(
+    meshes: Iterable[tuple[int, PolyMesh]],
+    class_name: str,
+    looks: Iterable[tuple[Look, str | Path, str | Path]],
+    settings: ImageSettings = ImageSettings(),
+    global_seed: int = 0,
+    domain_mm: float = 1.0,
+) -> list[list[Path]]:
+    """`render_batch` for each (look, out_dir, records_path) of `looks` in turn, the meshes'
+    cell outlines extracted once for all of them; the paths written, per look.
+
+    Every image's view and look come from seeds of its own (global seed, look, class, index),
+    so an image is the same, byte for byte, whichever looks are drawn with it and in what order.
+    """
+    cells = [(index, cell_polygons(mesh)) for index, mesh in meshes]
+    return [
+        _render_cells(
+            cells, class_name, out_dir, settings, look, global_seed, domain_mm, records_path
+        )
+        for look, out_dir, records_path in looks
+    ]
+
+
+def _render_cells(
+    cells: Iterable[tuple[int, list[np.ndarray]]],
+    class_name: str,
+    out_dir: str | Path,
+    settings: ImageSettings,
+    style: Look,
+    global_seed: int,
+    domain_mm: float,
+    records_path: str | Path | None,
+) -> list[Path]:
+    """`render_batch` for (index, cell polygons) pairs."""
     renderer = Renderer(settings, style)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written, rows = [], []
-    for index, mesh in meshes:
+    for index, polygons in cells:
         path = out_dir / image_name(class_name, index)
-        polygons = cell_polygons(mesh)
         view_rng = random_generator(derive_seed(global_seed, "view", style.name, class_name, index))
         view, magnification = settings.draw_view(view_rng)
         seed = derive_seed(global_seed, "render", style.name, class_name, index)
