@@ -20,9 +20,11 @@ def _config(base=TINY, **changes) -> dict:
 
 # (config changes, class, measured peak MB per stage): the points in microcnn/resources.py.
 MEASURED = [
-    # The default run's benchmark files (2 cores).
-    ("default", {}, "fine", {"generate": 171, "render": 180, "measure": 213, "train": 2200}),
-    # Large grain counts: 2 images of about 47,800 grains per job.
+    # The default run (2 cores): generate and train from its benchmark files; render and measure
+    # (50 images in 9 looks per job) with /usr/bin/time -v.
+    ("default", {}, "fine", {"generate": 171, "render": 181, "measure": 63, "train": 2200}),
+    # Large grain counts: 2 images of about 47,800 grains per job (render and measure: in the
+    # tiny config's 2 looks).
     (
         "tiny",
         {
@@ -33,7 +35,7 @@ MEASURED = [
             "image.domain_fraction": 1.0,
         },
         "fine",
-        {"generate": 394, "render": 1752, "measure": 970},
+        {"generate": 394, "render": 1877, "measure": 1342},
     ),
     # 4096x4096 images, the tiny counts, batch 4: 9.1 GB measured in training.
     ("tiny", {"image.width": 4096, "image.height": 4096}, "fine", {"train": 9100}),

@@ -8,11 +8,16 @@ Every formula is a base plus a cost per grain or per pixel, fitted to peak resid
 - generate (fast): 50 images of 15 grains 150, of 250 grains 162; 1 x 2,900 grains 156,
   10 x 2,900 197, 4 x 11,900 242, 2 x 47,800 394 (2.6 KB per grain held in the batch);
   MicroStructPy's generator, 10 x 250 grains: 244 (a subprocess per image: +100 MB).
-- render (micrograph, the costliest style): 432x288 x 50 images 161-173, 432x288 with 4 x
-  11,900 grains 245, 2048x2048 x 10 images 545, 4096x4096 x 1 image 1,546, 4096x4096 with
-  2 x 47,800 grains 1,752 (about 90 B per pixel of one image, plus the batch's meshes).
-- measure: 432x288 x 50 images 151 (213 for 300 in the default run), 2048x2048 351, 4096x4096
-  970 (50 B per pixel, one image at a time, and 0.25 MB per image measured).
+- render, one job per batch drawing every look, one look at a time: default config, 50 images
+  x 9 looks 181 (fine) and 177 (coarse), 176 for the same 50 fine images in micrograph alone;
+  4096x4096 with 2 x 47,800 grains in reference and micrograph 1,877 (1,841 in micrograph
+  alone). One look per job, micrograph (the costliest style): 432x288 x 50 images 161-173,
+  432x288 with 4 x 11,900 grains 245, 2048x2048 x 10 images 545, 4096x4096 x 1 image 1,546
+  (about 90 B per pixel of one image, plus the batch's meshes).
+- measure, one job per batch checking and measuring every look, one image at a time: default
+  config, 50 images x 9 looks 63 (62 for 50 images in one look); 4096x4096 x 2 images x 2
+  looks 1,342 (1,330 for 2 images in micrograph). About 80 B per pixel of one image; the
+  images measured add only their rows.
 - train (compact, 1 epoch): 432x288 at batch 4 / 32: 744 / 872, reference at batch 32: 1,319;
   1024x1024 x 16 images at batch 2 / 8: 941 / 1,268; 2048x2048 x 24 images at batch 1 / 4:
   1,387 / 2,474; 4096x4096 x 4 images at batch 2: 2,376; default config (2,616 + 468 images,
@@ -77,9 +82,9 @@ def render_mem_mb(config: Mapping[str, Any], cls: str) -> int:
 
 
 def measure_mem_mb(config: Mapping[str, Any], cls: str) -> int:
-    """One batch in every look, measured one image at a time."""
+    """One batch in every look, measured one image at a time; a row kept per image."""
     images = _batch_images(config, cls)
-    return _declared(150 + (50 * _pixels(config) + 250_000 * images) / MB)
+    return _declared(150 + (80 * _pixels(config) + 2000 * images) / MB)
 
 
 def split_images(config: Mapping[str, Any]) -> dict[str, int]:

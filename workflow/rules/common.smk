@@ -131,8 +131,9 @@ def all_images():
 
 # Run times, from the benchmark files of a default run on 2 cores (results/benchmarks/): run
 # time per image times 3 for slower nodes. generate: 4.4 s per 50 images (fast; MicroStructPy's
-# path is about 10x slower); render: 7.1 s per 50 images; measure: 9.8 s per 300 images;
-# train: 87 s for 2,616 images (8 epochs); predict: 6.8 s.
+# path is about 10x slower); render: 19-29 s per 50 images in 9 looks; measure: 16-38 s per 50
+# images in 9 looks (both on the 2 cores shared with other work, load 2-3); train: 87 s for
+# 2,616 images (8 epochs); predict: 6.8 s.
 # Memory (mem_mb) follows image size, grains per image and batch sizes: microcnn/resources.py,
 # with the measured points behind each formula.
 SECONDS_PER_IMAGE = {"generate": 0.1, "render": 0.15, "measure": 0.05}
