@@ -53,7 +53,10 @@ def test_a_configfile_replaces_config_yaml(tmp_path):
     assert "coarse" not in out and "fine" not in out
     counts = planned_jobs(result)
     styles = load_schema()["properties"]["image"]["properties"]["styles"]["default"]
-    assert counts["generate"] == 2 and counts["render"] == 2 * len(styles)  # default looks
+    # One render job per batch draws every default look.
+    assert counts["generate"] == 2 and counts["render"] == 2
+    for style in styles:
+        assert f"results/images/{style}/small/batch-0000" in out
 
 
 def test_config_overrides_still_apply_on_top_of_a_configfile(tmp_path):
@@ -63,7 +66,9 @@ def test_config_overrides_still_apply_on_top_of_a_configfile(tmp_path):
         tmp_path, "--dry-run", "--config", "image={styles: [reference]}", config=config
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert planned_jobs(result)["render"] == 2
+    assert planned_jobs(result)["render"] == 2  # one per batch, drawing the looks given
+    assert "results/images/reference/small/batch-0000" in result.stdout
+    assert "results/images/grey/" not in result.stdout
 
 
 def test_config_yaml_is_the_configuration_without_a_configfile(tmp_path):
@@ -75,7 +80,7 @@ def test_config_yaml_is_the_configuration_without_a_configfile(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert planned_jobs(result)["render"] == 8  # 2 classes x 2 batches x 2 styles
+    assert planned_jobs(result)["render"] == 4  # 2 classes x 2 batches, each in both looks
 
 
 def test_a_single_class_file_is_rejected_not_completed_from_config_yaml(tmp_path):
