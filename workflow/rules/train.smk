@@ -33,7 +33,8 @@ rule train:
 
 rule export_model:
     """The trained model converted for LiteRT, which predicts without TensorFlow's start-up;
-    a rule of its own, so that a change to the conversion reruns it and not the training."""
+    a rule of its own, so that a change to the conversion reruns it and not the training.
+    """
     input:
         model=rules.train.output.model,
         code=code("export_model"),
