@@ -1,4 +1,4 @@
-"""Rendering: 432x288 RGB PNGs in the reference look, byte-identical for equal inputs."""
+"""Rendering: 432x288 PNGs (RGB, or 8-bit grey for grey looks), byte-identical for equal inputs."""
 
 import hashlib
 import io
@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from microcnn.geometry.generate import GenerationSettings, generate_one
+from microcnn.imaging.images import load_image
 from microcnn.imaging.render import STYLES, ImageSettings, Renderer, encode_png, render_batch
 
 from ..helpers import read_csv
@@ -47,6 +48,30 @@ def test_same_mesh_same_bytes_across_renderers(fine_spec):
     second = encode_png(reused.render(mesh))
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
     assert first != encode_png(reused.render(other))
+
+
+@pytest.mark.parametrize("style", ["reference", "micrograph"])
+def test_grey_images_are_grey_pngs_with_the_same_pixels(coarse_spec, style, tmp_path):
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    pixels = Renderer(style=STYLES[style]).render(mesh, seed=3)
+    path = tmp_path / "image.png"
+    path.write_bytes(encode_png(pixels))
+    with Image.open(path) as image:
+        assert image.mode == ("RGB" if style == "reference" else "L")
+    assert np.array_equal(load_image(path), pixels)
+
+
+def test_one_coloured_pixel_keeps_an_image_rgb(tmp_path):
+    pixels = np.full((20, 30, 3), 128, dtype=np.uint8)
+    path = tmp_path / "image.png"
+    path.write_bytes(encode_png(pixels))
+    with Image.open(path) as image:
+        assert image.mode == "L"
+    pixels[5, 7] = (128, 129, 128)
+    path.write_bytes(encode_png(pixels))
+    with Image.open(path) as image:
+        assert image.mode == "RGB"
+    assert np.array_equal(load_image(path), pixels)
 
 
 def test_other_image_size(coarse_spec):

@@ -207,12 +207,30 @@ class Renderer:
 FAMILY_PNG_LEVEL = 1
 
 
+def is_grey(pixels: np.ndarray) -> bool:
+    """Whether an RGB array has equal red, green and blue everywhere."""
+    return bool(
+        np.array_equal(pixels[:, :, 0], pixels[:, :, 1])
+        and np.array_equal(pixels[:, :, 1], pixels[:, :, 2])
+    )
+
+
 def encode_png(pixels: np.ndarray, compress_level: int | None = None) -> bytes:
     """PNG bytes of an RGB array; Pillow writes no timestamp, so equal pixels give equal bytes.
-    `compress_level` (zlib, 0-9) defaults to Pillow's."""
+    `compress_level` (zlib, 0-9) defaults to Pillow's.
+
+    A grey image is written as an 8-bit grey PNG: the same pixels once read back as RGB, a
+    third of the bytes to inflate, and decoded in about a third of the time (measured in
+    benchmarks/decoding.py).
+    """
     buffer = io.BytesIO()
     options = {} if compress_level is None else {"compress_level": compress_level}
-    Image.fromarray(pixels, mode="RGB").save(buffer, format="PNG", optimize=False, **options)
+    image = (
+        Image.fromarray(np.ascontiguousarray(pixels[:, :, 0]), mode="L")
+        if is_grey(pixels)
+        else Image.fromarray(pixels, mode="RGB")
+    )
+    image.save(buffer, format="PNG", optimize=False, **options)
     return buffer.getvalue()
 
 
