@@ -51,6 +51,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
         for look_dir in sorted(p for p in args.images.iterdir() if p.is_dir()):
+            if look_dir.name not in LOOKS:
+                raise SystemExit(f"{look_dir}: not a look's folder (looks: {', '.join(LOOKS)})")
             look = LOOKS[look_dir.name]
             level = png_level(look)
             sources = sorted(look_dir.rglob("*.png"))[: args.count]
