@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,17 +14,24 @@ REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "microcnn"
 TINY = REPO / "tests" / "tiny" / "config.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+# An `scontrol` that fails at once, first on PATH for local runs: see the script for why.
+NO_CONTROLLER = REPO / "tests" / "slurm" / "no-controller"
 
 
 def snakemake(
-    workdir: Path, *args: str, config: Path = TINY, timeout: float = 900
+    workdir: Path, *args: str, config: Path = TINY, timeout: float = 900, slurm: bool = False
 ) -> subprocess.CompletedProcess:
-    """Run the workflow in `workdir` (a subprocess, killed after `timeout` seconds)."""
+    """Run the workflow in `workdir` (a subprocess, killed after `timeout` seconds); with
+    `slurm`, SLURM's own scontrol is left on PATH (a run through the test cluster)."""
+    env = dict(os.environ)
+    if not slurm:
+        env["PATH"] = os.pathsep.join([str(NO_CONTROLLER), env.get("PATH", "")])
     return subprocess.run(
         [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
 
 

@@ -65,7 +65,7 @@ def _images(run: Path) -> dict[str, bytes]:
 
 def test_slurm_run_matches_local_run(cluster, tiny_run, tmp_path):
     workdir = tmp_path / "slurm"
-    result = snakemake(workdir, *SLURM_ARGS, timeout=600)
+    result = snakemake(workdir, *SLURM_ARGS, timeout=600, slurm=True)
     assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
     log = result.stdout + result.stderr
     assert "Submitted job" in log or "submitted" in log.lower()  # it went through SLURM
