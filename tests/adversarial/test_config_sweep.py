@@ -71,6 +71,7 @@ CONFIGS = st.fixed_dictionaries(
             epochs=integer(1, 200),
             batch_size=integer(1, 1024),
             learning_rate=st.floats(1e-8, 10.0),
+            schedule=st.sampled_from(["cosine", "plateau"]),
             validation_fraction=st.floats(0.001, 0.999),
             early_stopping_patience=integer(0, 50),
             min_delta=st.floats(0, 1.0),

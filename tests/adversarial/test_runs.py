@@ -32,7 +32,8 @@ EDGES = {
         "training": {"epochs": 1.0, "batch_size": 1},
     },
     # Spread 0 and 1.5, split 1:3, half of training held out, a held-out style, no early
-    # stopping, no augmentation, one thread, the largest seed, a vanishing learning rate.
+    # stopping, no augmentation, one thread, the largest seed, a vanishing learning rate halved
+    # on plateaus.
     "split and spread": {
         "seed": 4294967295,
         "classes": {
@@ -56,6 +57,7 @@ EDGES = {
             "threads": 1,
             "epochs": 2,
             "learning_rate": 1.0e-8,
+            "schedule": "plateau",
         },
     },
     # The reference network on the smallest image the schema allows, MicroStructPy's generator

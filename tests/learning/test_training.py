@@ -15,6 +15,7 @@ from microcnn.learning.training import (
     augment_image,
     check_finite,
     make_dataset,
+    optimiser_and_callbacks,
     train,
     validation_split,
 )
@@ -113,6 +114,33 @@ def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys
                        capsys.readouterr().out, re.MULTILINE)  # fmt: skip
     assert rates == [("1", str(meta["train_images"])), ("2", str(meta["train_images"]))]
     assert sorted(p.name for p in out.iterdir()) == ["h.csv", "m.json", "m.keras"]
+
+
+def test_the_cosine_schedule_falls_from_the_rate_to_one_percent_over_all_steps():
+    settings = TrainingSettings(epochs=4, learning_rate=2e-3, schedule="cosine")
+    optimiser, callbacks = optimiser_and_callbacks(settings, steps_per_epoch=10)
+    assert callbacks == []
+
+    def rate_at(step: int) -> float:  # the rate Adam uses at the optimiser's step count
+        optimiser.iterations.assign(step)
+        return float(optimiser.learning_rate)
+
+    assert rate_at(0) == pytest.approx(2e-3)
+    assert rate_at(20) == pytest.approx(2e-3 * (0.01 + 0.99 * 0.5), rel=1e-5)
+    assert rate_at(40) == pytest.approx(2e-5, rel=1e-5)
+    rates = [rate_at(step) for step in range(41)]
+    assert all(a > b for a, b in zip(rates, rates[1:], strict=False))  # falling all the way
+
+
+def test_the_plateau_schedule_halves_a_constant_rate_when_validation_stalls():
+    settings = TrainingSettings(learning_rate=1e-3, schedule="plateau", min_delta=0.01)
+    optimiser, callbacks = optimiser_and_callbacks(settings, steps_per_epoch=10)
+    assert float(optimiser.learning_rate) == pytest.approx(1e-3)
+    [slower] = callbacks
+    settings_seen = (slower.monitor, slower.factor, slower.patience, slower.min_delta)
+    assert settings_seen == ("val_loss", 0.5, 2, 0.01)
+    with pytest.raises(ValueError, match="allowed: cosine, plateau"):
+        optimiser_and_callbacks(TrainingSettings(schedule="step"), steps_per_epoch=10)
 
 
 def test_diverging_training_stops_with_one_line_and_writes_nothing(tmp_path):
