@@ -27,14 +27,13 @@ import yaml
 from microcnn.classes import G_PER_DECADE, GrainSizeClasses
 from microcnn.config import validate_config
 from microcnn.data.manifest import read_manifest
-from microcnn.data.predictions import classify
+from microcnn.data.predictions import Z90, classify
 from microcnn.learning import architectures, training
 from microcnn.learning.outputs import split_output
 
 INFER_BATCH = 64
 # Each schedule at its own starting rate: cosine's default, and plateau's before cosine was.
 RATES = {"cosine": 2e-3, "plateau": 1e-3}
-Z90 = 1.6449  # the normal's 95th percentile: the predicted 90 % interval is mean +- Z90 sd
 
 
 def scores(model_path: Path, test_manifest: Path, classes: GrainSizeClasses, size) -> dict:
