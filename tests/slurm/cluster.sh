@@ -226,7 +226,12 @@ cmd_start() {
         log "already running (see $STATE_FILE)"
     else
         if [[ -s $STATE_FILE ]]; then
-            die "$STATE_FILE lists daemons from an incomplete start; run '$0 stop' first"
+            # An earlier start was interrupted, or the machine was restored
+            # with /run kept but its processes gone. The recorded daemons are
+            # ours (stop checks each PID still runs that program), so end
+            # whatever of them is left and start afresh.
+            log "$STATE_FILE lists daemons from an incomplete start; stopping what is left of them"
+            cmd_stop
         fi
         check_no_foreign_daemons
         mark_logs
