@@ -75,7 +75,8 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=Path("config.yaml"))
     parser.add_argument("--train", type=Path, default=Path("results/split/train.csv"))
     parser.add_argument("--test", type=Path, default=Path("results/split/test.csv"))
-    parser.add_argument("--training-seed", type=int, help="another TensorFlow seed")
+    parser.add_argument("--training-seed", type=int,
+                        help="replicate N: another TensorFlow seed (0: the run's)")  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the table as Markdown here")
     args = parser.parse_args()
 
@@ -83,13 +84,6 @@ def main() -> None:
     classes = GrainSizeClasses.from_config(config)
     size = (config["image"]["height"], config["image"]["width"])
     base = training.TrainingSettings.from_config(config["training"])
-    if args.training_seed is not None:
-        derive = training.derive_seed
-        training.derive_seed = (
-            lambda *key: (  # only the training seed; the split stays
-                derive(*key, args.training_seed) if key[1:] == ("training",) else derive(*key)
-            )
-        )
     lines = []
     for setup in args.set_ups:
         schedule, epochs = setup.split(":")
@@ -101,7 +95,8 @@ def main() -> None:
             model = Path(tmp) / "model.keras"
             start = time.perf_counter()
             meta = training.train(args.train, classes, *size, settings, config["seed"], model,
-                                  Path(tmp) / "history.csv", 1.0)  # fmt: skip
+                                  Path(tmp) / "history.csv", 1.0,
+                                  replicate=args.training_seed or 0)  # fmt: skip
             seconds = time.perf_counter() - start
             result = scores(model, args.test, classes, size)
         head = f"{schedule} from {rate:g}, {epochs} epochs"

@@ -116,6 +116,30 @@ def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys
     assert sorted(p.name for p in out.iterdir()) == ["h.csv", "m.json", "m.keras"]
 
 
+def test_a_replicate_trains_from_another_seed_on_the_same_images_and_split(tmp_path):
+    rows = _images(tmp_path, 6)
+    manifest = tmp_path / "train.csv"
+    write_manifest(manifest, rows)
+    settings = TrainingSettings(epochs=1, batch_size=4, early_stopping_patience=0)
+
+    def run(name: str, **kwargs) -> tuple[dict, str]:
+        out = tmp_path / name
+        meta = train(manifest, CLASSES, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 1.0,
+                     **kwargs)  # fmt: skip
+        return meta, (out / "h.csv").read_text()
+
+    (first, history), (again, same), (other, moved) = (
+        run("a"),
+        run("b", replicate=0),
+        run("c", replicate=2),
+    )
+    assert history == same and first == again  # replicate 0 is the run's own training
+    assert history != moved  # another seed: other weights, order and augmentation
+    assert (first["replicate"], other["replicate"]) == (0, 2)
+    for key in ("train_images", "validation_images", "train_styles"):
+        assert other[key] == first[key]  # the same images and validation hold-out
+
+
 def test_the_cosine_schedule_falls_from_the_rate_to_one_percent_over_all_steps():
     settings = TrainingSettings(epochs=4, learning_rate=2e-3, schedule="cosine")
     optimiser, callbacks = optimiser_and_callbacks(settings, steps_per_epoch=10)

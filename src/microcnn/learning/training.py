@@ -241,13 +241,17 @@ def train(
     model_path: str | Path,
     history_path: str | Path,
     reference_pixel_size_um: float,
+    replicate: int = 0,
 ) -> dict[str, Any]:
     """Train, then save the model (.keras), its metadata (.json) and the per-epoch history.
 
     The network learns each image's log10 mean grain area in its own pixels; the classes travel
     in the metadata, so a prediction's class follows from its area and the image's pixel size.
+    A `replicate` other than 0 trains again from another TensorFlow seed (weights, shuffling,
+    augmentation) on the same images, validation hold-out and split: the seed-to-seed spread.
     """
-    seed = derive_seed(global_seed, "training")
+    key = ("training",) if replicate == 0 else ("training", replicate)
+    seed = derive_seed(global_seed, *key)
     tf_setup.configure(settings.threads, seed)
     rows = read_manifest(train_manifest)
     train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
@@ -296,6 +300,7 @@ def train(
         "training_image_size": [height, width],
         "architecture": settings.architecture,
         "seed": global_seed,
+        "replicate": replicate,
         "epochs_run": len(history["val_loss"]),
         # The epoch whose weights were restored (falls below min_delta do not count).
         "best_epoch": int(stopper.best_epoch) + 1,
