@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
+import hashlib
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -16,23 +21,67 @@ TINY = REPO / "tests" / "tiny" / "config.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 # An `scontrol` that fails at once, first on PATH for local runs: see the script for why.
 NO_CONTROLLER = REPO / "tests" / "slurm" / "no-controller"
+# Held shared by every workflow run and exclusively while a test edits the package's source:
+# under pytest-xdist a run on another worker must not see the edit. One per checkout, so two
+# test sessions of the same checkout keep out of each other's way too.
+SOURCE_LOCK = Path(tempfile.gettempdir()) / (
+    "microcnn-tests-" + hashlib.sha1(str(REPO).encode()).hexdigest()[:12] + ".lock"
+)
+
+
+@contextlib.contextmanager
+def source_lock(exclusive: bool = False) -> Iterator[None]:
+    """Hold the checkout's source lock: shared for a run, exclusive for an edit."""
+    with open(SOURCE_LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def edited(path: Path) -> Iterator[None]:
+    """`path` with a line appended (new content and a new time: Snakemake ignores a touch that
+    keeps the checksum), restored with its old times afterwards; no other run sees it."""
+    before, source = path.stat(), path.read_bytes()
+
+    def put(data: bytes) -> None:  # whole or not at all: other tests may import it meanwhile
+        part = path.with_name(path.name + ".part")
+        part.write_bytes(data)
+        os.replace(part, path)
+
+    with source_lock(exclusive=True):
+        try:
+            put(source + b"\n# edited\n")
+            yield
+        finally:
+            put(source)
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 def snakemake(
-    workdir: Path, *args: str, config: Path = TINY, timeout: float = 900, slurm: bool = False
+    workdir: Path,
+    *args: str,
+    config: Path = TINY,
+    timeout: float = 900,
+    slurm: bool = False,
+    lock: bool = True,
 ) -> subprocess.CompletedProcess:
     """Run the workflow in `workdir` (a subprocess, killed after `timeout` seconds); with
-    `slurm`, SLURM's own scontrol is left on PATH (a run through the test cluster)."""
+    `slurm`, SLURM's own scontrol is left on PATH (a run through the test cluster). It holds
+    the source lock shared unless `lock` is False (inside `edited`, which holds it already)."""
     env = dict(os.environ)
     if not slurm:
         env["PATH"] = os.pathsep.join([str(NO_CONTROLLER), env.get("PATH", "")])
-    return subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    with source_lock() if lock else contextlib.nullcontext():
+        return subprocess.run(
+            [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
 
 
 def planned_jobs(result: subprocess.CompletedProcess) -> dict[str, int]:
