@@ -13,6 +13,13 @@ from PIL import Image
 from .helpers import REPO, snakemake
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Whole runs (marked slow) first, in their order, then the rest: pytest-xdist hands tests
+    out in this order, so the long runs start at once and the short tests fill the gaps,
+    instead of one worker finishing the last long runs alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

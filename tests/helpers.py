@@ -21,9 +21,12 @@ TINY = REPO / "tests" / "tiny" / "config.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 # An `scontrol` that fails at once, first on PATH for local runs: see the script for why.
 NO_CONTROLLER = REPO / "tests" / "slurm" / "no-controller"
-# Held shared by every workflow run and exclusively while a test edits the package's source:
-# under pytest-xdist a run on another worker must not see the edit. One per checkout, so two
-# test sessions of the same checkout keep out of each other's way too.
+# Held exclusively while a test edits the package's source, and shared by every workflow run
+# in a folder that has run before: what such a run plans depends on the source's times, so
+# under pytest-xdist it must not see an edit made on another worker. A run in a new folder
+# builds everything whatever the times, and an edit (a comment, restored with its old times)
+# changes none of its outputs: it goes ahead beside an edit. One lock per checkout, so two test
+# sessions of the same checkout keep out of each other's way too.
 SOURCE_LOCK = Path(tempfile.gettempdir()) / (
     "microcnn-tests-" + hashlib.sha1(str(REPO).encode()).hexdigest()[:12] + ".lock"
 )
@@ -69,8 +72,10 @@ def snakemake(
     lock: bool = True,
 ) -> subprocess.CompletedProcess:
     """Run the workflow in `workdir` (a subprocess, killed after `timeout` seconds); with
-    `slurm`, SLURM's own scontrol is left on PATH (a run through the test cluster). It holds
-    the source lock shared unless `lock` is False (inside `edited`, which holds it already)."""
+    `slurm`, SLURM's own scontrol is left on PATH (a run through the test cluster). In a folder
+    that has run before it holds the source lock shared, unless `lock` is False (inside
+    `edited`, which holds it already)."""
+    lock = lock and (workdir / ".snakemake").exists()
     env = dict(os.environ)
     if not slurm:
         env["PATH"] = os.pathsep.join([str(NO_CONTROLLER), env.get("PATH", "")])
