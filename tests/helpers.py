@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from microcnn.atomic import write_bytes
+
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "microcnn"
 TINY = REPO / "tests" / "tiny" / "config.yaml"
@@ -48,18 +50,13 @@ def edited(path: Path) -> Iterator[None]:
     """`path` with a line appended (new content and a new time: Snakemake ignores a touch that
     keeps the checksum), restored with its old times afterwards; no other run sees it."""
     before, source = path.stat(), path.read_bytes()
-
-    def put(data: bytes) -> None:  # whole or not at all: other tests may import it meanwhile
-        part = path.with_name(path.name + ".part")
-        part.write_bytes(data)
-        os.replace(part, path)
-
+    # Written whole or not at all (temp file and rename): other tests may import it meanwhile.
     with source_lock(exclusive=True):
         try:
-            put(source + b"\n# edited\n")
+            write_bytes(path, source + b"\n# edited\n")
             yield
         finally:
-            put(source)
+            write_bytes(path, source)
             os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
