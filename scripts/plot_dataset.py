@@ -1,7 +1,7 @@
 """Snakemake entry point: grain-size histograms of the dataset."""
 
 from microcnn.data.plots import plot_dataset
-from microcnn.imaging.render import ImageSettings
+from microcnn.imaging.settings import ImageSettings
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

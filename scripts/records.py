@@ -1,7 +1,7 @@
 """Snakemake entry point: gather every batch's image records into one dataset table."""
 
 from microcnn.data.records import merge_records
-from microcnn.imaging.render import ImageSettings
+from microcnn.imaging.settings import ImageSettings
 from microcnn.workflow_io import log_to
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

@@ -15,7 +15,6 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -27,9 +26,10 @@ from PIL import Image
 from microcnn.atomic import write_bytes, write_csv
 from microcnn.imaging.canvas import Family
 from microcnn.imaging.looks import FAMILIES
-from microcnn.imaging.view import View, draw_view, truth
+from microcnn.imaging.settings import ImageSettings
+from microcnn.imaging.view import View, truth
 from microcnn.rng import derive_seed, random_generator
-from microcnn.scale import pixel_size_um, reference_pixels_per_unit
+from microcnn.scale import pixel_size_um
 
 DPI = 100
 BOUNDARY_COLOR = "k"
@@ -66,38 +66,6 @@ STYLES: dict[str, Style] = {
 Look = Style | Family
 # Every look `image.styles` may name: the schematic styles, then the randomised families.
 LOOKS: dict[str, Look] = {**STYLES, **FAMILIES}
-
-
-@dataclass(frozen=True)
-class ImageSettings:
-    width: int = 432
-    height: int = 288
-    domain_fraction: float = 0.77  # side of the square at the reference scale / image height
-    magnification: tuple[float, float] = (1.0, 1.0)  # range each image draws its scale from
-
-    @classmethod
-    def from_config(cls, image: dict[str, Any]) -> ImageSettings:
-        low, high = image.get("magnification", (1.0, 1.0))
-        return cls(
-            int(image["width"]),
-            int(image["height"]),
-            float(image["domain_fraction"]),
-            (float(low), float(high)),
-        )
-
-    @property
-    def domain_pixels(self) -> float:
-        """Side of the drawn unit square in pixels at the reference scale (magnification 1)."""
-        return reference_pixels_per_unit(self.width, self.height, self.domain_fraction)
-
-    @property
-    def reference_view(self) -> View:
-        """The mission's pictures: the square at the reference scale, centred."""
-        return View.centred(self.width, self.height, self.domain_pixels)
-
-    def draw_view(self, rng: np.random.Generator) -> tuple[View, float]:
-        """A view at a magnification drawn from the configured range (see `draw_view`)."""
-        return draw_view(self.width, self.height, self.domain_pixels, self.magnification, rng)
 
 
 def cell_polygons(mesh: PolyMesh) -> list[np.ndarray]:
