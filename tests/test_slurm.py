@@ -59,7 +59,10 @@ def cluster():
         pytest.skip(reason)
     # Start as after an interrupted run (or a machine restored with /run kept): the state file
     # lists daemons whose processes are gone. The start must recover from that on its own.
-    state_file = Path(os.environ.get("SLURM_TEST_STATE_FILE", "/run/slurm-test-cluster.pids"))
+    asked = subprocess.run(
+        ["bash", str(CLUSTER), "state-file"], capture_output=True, text=True, check=True
+    )
+    state_file = Path(asked.stdout.strip())
     stale = not state_file.exists()
     if stale:
         state_file.write_text(f"munged {_dead_pid()}\nslurmctld {_dead_pid()}\n")

@@ -4,6 +4,8 @@
 #   tests/slurm/cluster.sh start   write slurm.conf, start munged, slurmctld, slurmd;
 #                                  wait until the node is idle
 #   tests/slurm/cluster.sh stop    stop exactly the daemons that `start` started
+#   tests/slurm/cluster.sh state-file
+#                                  print the file that records them (for the tests)
 #
 # Needs root (it writes /etc/slurm and starts daemons as root) and Debian's
 # slurm-wlm and munge packages (tests/slurm/install.sh installs them).
@@ -353,8 +355,9 @@ cmd_stop() {
 case ${1:-} in
     start) cmd_start ;;
     stop) cmd_stop ;;
+    state-file) printf '%s\n' "$STATE_FILE" ;;
     *)
-        echo "usage: $0 start|stop" >&2
+        echo "usage: $0 start|stop|state-file" >&2
         exit 2
         ;;
 esac
