@@ -99,6 +99,16 @@ def pooled_patches_network(log10_area_mean: float) -> keras.Model:
     return keras.Model(inputs, architectures._head(x, x, log10_area_mean), name="pooled_patches")
 
 
+def patches_only_network(log10_area_mean: float) -> keras.Model:
+    """The floor, not a candidate: the input rescaling and the 4x4 stride-4 patch convolution
+    that the compact networks start with, straight into the head. Any network that reads every
+    pixel of the image at native resolution pays at least this much per training image."""
+    inputs = keras.Input(shape=(None, None, 3), name="image")
+    x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="rescale")(inputs)
+    x = layers.Conv2D(16, 4, strides=4, activation="relu", name="patches")(x)
+    return keras.Model(inputs, architectures._head(x, x, log10_area_mean), name="patches_only")
+
+
 def today_network(log10_area_mean: float) -> keras.Model:
     return architectures.build("compact", log10_area_mean)
 
@@ -110,6 +120,7 @@ SETUPS = {
     "network-only": SetUp("network-only", today_network, before_augment),
     "augmentation-only": SetUp("augmentation-only", before_network, training.augment_image),
     "pooled-patches": SetUp("pooled-patches", pooled_patches_network, training.augment_image),
+    "patches-only": SetUp("patches-only", patches_only_network, training.augment_image),
 }
 
 
@@ -282,6 +293,13 @@ def main() -> None:
             f" image {t.input_cpu_ms / b.input_cpu_ms:.2f}x; accuracy {t.accuracy:.3f} vs"
             f" {b.accuracy:.3f}; median |dG| {t.delta_g['all'][0]:.3f}"
             f" vs {b.delta_g['all'][0]:.3f}."
+        )
+    if {"patches-only", "today"} <= by_name.keys():
+        f, t = by_name["patches-only"], by_name["today"]
+        notes.append(
+            f"patches-only (the floor of reading the image) / today: training images/s"
+            f" {f.train_rate / t.train_rate:.2f}x ({f.train_rate:.0f} vs {t.train_rate:.0f}),"
+            f" training CPU per image {f.train_cpu_ms / t.train_cpu_ms:.2f}x."
         )
     text = "\n".join([*table(results), "", *notes])
     print("\n" + text)
