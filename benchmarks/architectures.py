@@ -118,7 +118,9 @@ def run(
     keras.backend.clear_session()
     # Same seed before each model: same initial random stream, shuffling and augmentation.
     tf_setup.configure(settings.threads, seed)
-    train_ds = make_dataset(train_rows, height, width, settings.batch_size, seed, settings.augment)
+    train_ds = make_dataset(
+        train_rows, height, width, settings.batch_size, seed, settings.augment, settings.invert
+    )
     val_ds = make_dataset(val_rows, height, width, settings.batch_size)
     model = CANDIDATES[name](float(np.mean(targets(train_rows))))
     model.compile(

@@ -62,9 +62,11 @@ def before_network(log10_area_mean: float) -> keras.Model:
     )
 
 
-def before_augment(image: tf.Tensor, seeds: tf.Tensor, square: bool) -> tf.Tensor:
+def before_augment(
+    image: tf.Tensor, seeds: tf.Tensor, square: bool, invert: bool = False
+) -> tf.Tensor:
     """The augmentation before the speed work: every change in float32, contrast about each
-    image's mean."""
+    image's mean; never inverted (`invert` is ignored: inversion came later)."""
     seed = lambda k: tf.stack([seeds[0], seeds[1] + k])  # noqa: E731
     x = tf.cast(image, tf.float32)
     x = tf.image.stateless_random_flip_left_right(x, seed(0))
@@ -81,7 +83,7 @@ def before_augment(image: tf.Tensor, seeds: tf.Tensor, square: bool) -> tf.Tenso
 class SetUp:
     name: str
     network: Callable[[float], keras.Model]
-    augment: Callable[[tf.Tensor, tf.Tensor, bool], tf.Tensor]
+    augment: Callable[[tf.Tensor, tf.Tensor, bool, bool], tf.Tensor]
 
 
 def pooled_patches_network(log10_area_mean: float) -> keras.Model:

@@ -31,6 +31,7 @@ def test_defaults_are_filled_at_every_level():
     config = validate_config({**MINIMAL, "training": {"epochs": 3}}, SCHEMA)
     assert config["training"]["epochs"] == 3
     assert config["training"]["batch_size"] == 32
+    assert config["training"]["invert"] is True
     assert config["generation"] == {
         "generator": "fast",
         "batch_size": 50,
@@ -64,6 +65,7 @@ def _error(config) -> str:
         ({"image": {"width": 0}}, ["image.width", "minimum of 32"]),
         ({"split": {"test": 0}}, ["split.test", "minimum of 1"]),
         ({"seed": -1}, ["seed", "minimum of 0"]),
+        ({"training": {"invert": "yes"}}, ["training.invert", "not of type 'boolean'"]),
         ({"imgae": {}}, ["'imgae' was unexpected", "allowed keys", "image"]),
     ],
 )

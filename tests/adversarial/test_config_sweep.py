@@ -77,6 +77,7 @@ CONFIGS = st.fixed_dictionaries(
             min_delta=st.floats(0, 1.0),
             held_out_style=st.one_of(st.none(), st.sampled_from(STYLES)),
             augment=st.booleans(),
+            invert=st.booleans(),
             threads=integer(1, 64),
         ),
     },

@@ -96,6 +96,31 @@ def test_augmentation_moves_levels_of_a_uniform_image_uniformly_within_the_brigh
     assert len(levels) > 10  # the level is drawn per seed
 
 
+def test_augmentation_inverts_about_half_the_images_keeping_their_boundaries_in_place():
+    import tensorflow as tf
+
+    # A dark boundary line (level 20) across a light grain (level 220), symmetric under every
+    # flip and turn, so only the levels can change.
+    image = np.full((16, 16, 3), 220, np.uint8)
+    image[7:9, :] = 20
+    image[:, 7:9] = 20
+    line = np.zeros((16, 16), bool)
+    line[7:9, :] = line[:, 7:9] = True
+    inverted = {True: 0, False: 0}
+    for invert in (True, False):
+        for k in range(200):
+            seeds = tf.constant([k, 7 * k + 1], tf.int64)
+            out = augment_image(tf.constant(image), seeds, True, invert).numpy()[..., 0]
+            out = out.astype(int)
+            # Every pixel of a level maps to one level: the line stays where it was.
+            assert len(np.unique(out[line])) == 1 and len(np.unique(out[~line])) == 1
+            # Contrast x0.8 to x1.2 and brightness +-38 keep the levels well apart either way.
+            assert abs(out[line][0] - out[~line][0]) >= 0.8 * 200 - 1
+            inverted[invert] += out[line][0] > out[~line][0]
+    assert 70 <= inverted[True] <= 130  # half, within about 4 standard deviations of 200 draws
+    assert inverted[False] == 0  # training.invert: false keeps every image's polarity
+
+
 def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys):
     rows = _images(tmp_path, 8)
     manifest = tmp_path / "train.csv"
