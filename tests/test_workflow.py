@@ -194,7 +194,11 @@ EVERYTHING = {
 RERUN_AFTER_EDIT = {
     "geometry/laguerre.py": EVERYTHING,
     "rng.py": EVERYTHING,
-    "imaging/render.py": {k: v for k, v in EVERYTHING.items() if k != "generate"},
+    # The records and the dataset plot need the image settings only, not the renderer.
+    "imaging/render.py": {
+        k: v for k, v in EVERYTHING.items() if k not in ("generate", "records", "plot_dataset")
+    },
+    "imaging/settings.py": {k: v for k, v in EVERYTHING.items() if k != "generate"},
     # The sample grid draws afresh from the meshes: it reads no rendered image.
     "data/checksums.py": {
         k: v
