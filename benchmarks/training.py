@@ -229,6 +229,14 @@ def run(
     )
 
 
+def speed_ratios(new: Result, base: Result) -> str:
+    """The training speed of one set-up against another, as ratios new / base."""
+    return (
+        f"training images/s {new.train_rate / base.train_rate:.2f}x,"
+        f" training CPU per image {new.train_cpu_ms / base.train_cpu_ms:.2f}x"
+    )
+
+
 def table(results: Sequence[Result]) -> list[str]:
     looks = list(results[0].delta_g)
     head = ["set-up", "params", "train img/s", "train CPU-ms/img", "input img/s",
@@ -290,8 +298,7 @@ def main() -> None:
     if {"before", "today"} <= by_name.keys():
         b, t = by_name["before"], by_name["today"]
         notes.append(
-            f"today / before: training images/s {t.train_rate / b.train_rate:.2f}x, training"
-            f" CPU per image {t.train_cpu_ms / b.train_cpu_ms:.2f}x, input pipeline CPU per"
+            f"today / before: {speed_ratios(t, b)}, input pipeline CPU per"
             f" image {t.input_cpu_ms / b.input_cpu_ms:.2f}x; accuracy {t.accuracy:.3f} vs"
             f" {b.accuracy:.3f}; median |dG| {t.delta_g['all'][0]:.3f}"
             f" vs {b.delta_g['all'][0]:.3f}."
@@ -299,9 +306,8 @@ def main() -> None:
     if {"patches-only", "today"} <= by_name.keys():
         f, t = by_name["patches-only"], by_name["today"]
         notes.append(
-            f"patches-only (the floor of reading the image) / today: training images/s"
-            f" {f.train_rate / t.train_rate:.2f}x ({f.train_rate:.0f} vs {t.train_rate:.0f}),"
-            f" training CPU per image {f.train_cpu_ms / t.train_cpu_ms:.2f}x."
+            f"patches-only (the floor of reading the image) / today: {speed_ratios(f, t)}"
+            f" ({f.train_rate:.0f} vs {t.train_rate:.0f} images/s)."
         )
     text = "\n".join([*table(results), "", *notes])
     print("\n" + text)
