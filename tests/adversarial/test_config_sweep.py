@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from microcnn.batching import batch_ranges
 from microcnn.config import ConfigError, validate_config
 from microcnn.data.split import class_split
+from microcnn.imaging.render import LOOKS
 from microcnn.resources import (
     generate_mem_mb,
     measure_mem_mb,
@@ -21,7 +22,9 @@ from microcnn.resources import (
     train_mem_mb,
 )
 
-STYLES = ["reference", "grey", "outline", "thick", "micrograph", "fullframe"]
+# Every look the schema allows, and a style name that is no longer one (fullframe is now a
+# magnification): the sweep must reject it in one line.
+STYLES = [*LOOKS, "fullframe"]
 
 
 def integer(low: int, high: int) -> st.SearchStrategy:

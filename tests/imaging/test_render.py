@@ -9,7 +9,16 @@ from PIL import Image
 
 from microcnn.geometry.generate import GenerationSettings, generate_one
 from microcnn.imaging.images import load_image
-from microcnn.imaging.render import STYLES, ImageSettings, Renderer, encode_png, render_batch
+from microcnn.imaging.render import (
+    STYLES,
+    ImageSettings,
+    Renderer,
+    cell_polygons,
+    encode_png,
+    is_grey,
+    render_batch,
+)
+from microcnn.imaging.view import label_map
 
 from ..helpers import read_csv
 
@@ -189,3 +198,38 @@ def test_pixels_match_microstructpy_own_plot(fine_spec):
         plt.close(figure)
     assert theirs.shape == ours.shape
     assert np.abs(ours - theirs).mean() <= 1.0  # mean absolute difference, 0-255 scale
+
+
+def test_mosaic_grains_differ_only_by_fill_with_no_lines_or_seams(coarse_spec):
+    """Every grain one flat fill; along a boundary only a blend of the two fills meeting
+    there, never a darker line or a light seam; grey in some images, coloured in others."""
+    mesh, _ = generate_one(coarse_spec, 1, 0, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    view = ImageSettings().reference_view
+    labels = label_map(polygons, view)
+    renderer = Renderer(style=STYLES["mosaic"])
+    coloured = []
+    for seed in range(8):
+        pixels = renderer.render_polygons(polygons, seed, view).astype(int)
+        coloured.append(not is_grey(pixels.astype(np.uint8)))
+        # The fill of each grain: its most common colour.
+        fills = np.zeros((len(polygons), 3), dtype=int)
+        for grain in range(len(polygons)):
+            colours, counts = np.unique(pixels[labels == grain], axis=0, return_counts=True)
+            fills[grain] = colours[counts.argmax()]
+        low, high = np.full(labels.shape + (3,), 255), np.zeros(labels.shape + (3,), dtype=int)
+        fills = np.vstack([fills, [255, 255, 255]])  # label -1: the white margin
+        # Bounds from every grain (or margin) within two pixels: the antialiased edge's reach.
+        padded = np.pad(labels, 2, constant_values=-1)
+        for dy in range(5):
+            for dx in range(5):
+                fill = fills[padded[dy : dy + labels.shape[0], dx : dx + labels.shape[1]]]
+                low, high = np.minimum(low, fill), np.maximum(high, fill)
+        inside = labels >= 0
+        interior = inside & (low == high).all(axis=2)
+        assert interior.sum() > 0.7 * inside.sum()
+        assert (np.abs(pixels - low)[interior] <= 1).all()  # flat fills
+        edge = inside & ~interior
+        assert (pixels[edge] >= low[edge] - 2).all()  # no dark boundary line
+        assert (pixels[edge] <= high[edge] + 2).all()  # no light seam
+    assert any(coloured) and not all(coloured)

@@ -25,6 +25,7 @@ from PIL import Image
 
 from microcnn.atomic import write_bytes, write_csv
 from microcnn.imaging.canvas import Family
+from microcnn.imaging.contrast import hsv_to_rgb
 from microcnn.imaging.looks import FAMILIES
 from microcnn.imaging.settings import ImageSettings
 from microcnn.imaging.view import View, truth
@@ -33,6 +34,7 @@ from microcnn.scale import pixel_size_um
 
 DPI = 100
 BOUNDARY_COLOR = "k"
+SEAM_COVER_PT = 0.75  # edge width, in the grain's own fill, of styles without boundary lines
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,23 @@ class Style:
     """How a tessellation is drawn."""
 
     name: str
-    fill: str  # a matplotlib colour, or "grey" for a random grey level per grain
-    boundary_width_pt: float = 0.5
-    grey_range: tuple[int, int] = (70, 230)  # grey levels of "grey" grains
+    # A matplotlib colour; "grey" for a random grey level per grain; "mosaic" for a random
+    # grey level or (in half the images) a random colour per grain.
+    fill: str
+    boundary_width_pt: float = 0.5  # 0: no boundary lines
+    grey_range: tuple[int, int] = (70, 230)  # grey levels (values) of random fills
     blur_px: float = 0.0  # Gaussian blur sigma, pixels
     noise: float = 0.0  # Gaussian noise sigma, grey levels (0-255)
 
     @property
+    def random_fill(self) -> bool:
+        """Whether each grain draws its own fill."""
+        return self.fill in ("grey", "mosaic")
+
+    @property
     def random(self) -> bool:
         """Whether the style draws random numbers (grey levels, noise)."""
-        return self.fill == "grey" or self.noise > 0
+        return self.random_fill or self.noise > 0
 
 
 STYLES: dict[str, Style] = {
@@ -60,6 +69,9 @@ STYLES: dict[str, Style] = {
         Style("outline", "white"),
         Style("thick", "C0", boundary_width_pt=1.5),
         Style("micrograph", "grey", 1.0, grey_range=(140, 235), blur_px=0.8, noise=8.0),
+        # Grain contrast in its schematic form: flat fills, no lines; a boundary is only a
+        # change of shade (and may vanish where two neighbours draw close levels).
+        Style("mosaic", "mosaic", 0.0, grey_range=(40, 235)),
     )
 }
 
@@ -116,12 +128,16 @@ class Renderer:
         self.axes.set_xlim(0, 1)
         self.axes.set_ylim(0, 1)
         self.axes.set_axis_off()
-        fill = "white" if style.fill == "grey" else style.fill
+        fill = "white" if style.random_fill else style.fill
+        lines = style.boundary_width_pt > 0
         self.collection = PolyCollection(
             [],
             facecolors=fill,
-            edgecolors=BOUNDARY_COLOR,
-            linewidths=style.boundary_width_pt,
+            # Without lines, each grain's edge is drawn in its own fill: antialiased
+            # neighbouring fills alone leave a light seam (the white behind) along every
+            # boundary, which would be a line after all.
+            edgecolors=BOUNDARY_COLOR if lines else "face",
+            linewidths=style.boundary_width_pt if lines else SEAM_COVER_PT,
             antialiased=True,
         )
         self.axes.add_collection(self.collection)
@@ -147,15 +163,23 @@ class Renderer:
         )
         self.collection.set_verts(polygons)
         rng = np.random.default_rng(seed)
-        if self.style.fill == "grey":
-            low, high = self.style.grey_range
-            levels = rng.integers(low, high + 1, size=len(polygons)) / 255.0
-            self.collection.set_facecolors(np.repeat(levels[:, None], 3, axis=1))
+        if self.style.random_fill:
+            self.collection.set_facecolors(self._fills(len(polygons), rng))
         self.canvas.draw()
         pixels = np.array(np.asarray(self.canvas.buffer_rgba())[:, :, :3])
         if self.style.blur_px or self.style.noise:
             pixels = self._optical(pixels, rng)
         return pixels
+
+    def _fills(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """(n, 3) RGB fills in 0-1: a grey level per grain, or for "mosaic" in half the
+        images a colour per grain (random hue, saturation 0.2-0.8, value the grey level)."""
+        low, high = self.style.grey_range
+        levels = rng.integers(low, high + 1, size=n) / 255.0
+        if self.style.fill == "mosaic" and rng.uniform() < 0.5:
+            hue = rng.uniform(0.0, 1.0, n)
+            return hsv_to_rgb(hue, rng.uniform(0.2, 0.8, n), levels)
+        return np.repeat(levels[:, None], 3, axis=1)
 
     def _optical(self, pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Blur and sensor noise as on an optical micrograph."""
