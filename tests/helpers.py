@@ -60,6 +60,14 @@ def edited(path: Path) -> Iterator[None]:
             os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
+def local_env() -> dict[str, str]:
+    """The environment of a local Snakemake run: `no-controller/scontrol` first on PATH, so the
+    SLURM plugin does not wait about 10 s for a controller that is not there."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(NO_CONTROLLER), env.get("PATH", "")])
+    return env
+
+
 def snakemake(
     workdir: Path,
     *args: str,
@@ -73,9 +81,7 @@ def snakemake(
     that has run before it holds the source lock shared, unless `lock` is False (inside
     `edited`, which holds it already)."""
     lock = lock and (workdir / ".snakemake").exists()
-    env = dict(os.environ)
-    if not slurm:
-        env["PATH"] = os.pathsep.join([str(NO_CONTROLLER), env.get("PATH", "")])
+    env = dict(os.environ) if slurm else local_env()
     with source_lock() if lock else contextlib.nullcontext():
         return subprocess.run(
             [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],

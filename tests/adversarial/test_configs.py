@@ -11,7 +11,15 @@ import yaml
 from microcnn.cli import main
 from microcnn.config import ConfigError, load_schema, validate_config
 
-from ..helpers import SNAKEMAKE, TINY, changed_config, planned_jobs, snakemake, write_config
+from ..helpers import (
+    SNAKEMAKE,
+    TINY,
+    changed_config,
+    local_env,
+    planned_jobs,
+    snakemake,
+    write_config,
+)
 
 TWO_CLASSES = {
     "classes": {
@@ -78,6 +86,7 @@ def test_config_yaml_is_the_configuration_without_a_configfile(tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
+        env=local_env(),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert planned_jobs(result)["render"] == 4  # 2 classes x 2 batches, each in both looks
@@ -109,6 +118,7 @@ def test_a_broken_config_yaml_names_the_file_and_line(tmp_path, text, expected):
         capture_output=True,
         text=True,
         timeout=300,
+        env=local_env(),
     )
     assert result.returncode != 0
     output = _output(result)
