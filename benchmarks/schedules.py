@@ -9,7 +9,7 @@ changes only TensorFlow's seed (weights, shuffling, augmentation), not the data 
 
 Run from a finished run's folder (its manifests name images relative to it):
     python benchmarks/schedules.py --set-ups cosine:25 plateau:25 cosine:12 [--training-seed 2]
-        [--config config.yaml] [--out schedules.md]
+        [--config config.yaml] [--out schedules.md] [--keep models/]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -78,6 +79,9 @@ def main() -> None:
     parser.add_argument("--training-seed", type=int,
                         help="replicate N: another TensorFlow seed (0: the run's)")  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the table as Markdown here")
+    parser.add_argument("--keep", type=Path,
+                        help="keep each set-up's model here, in a folder named after it "
+                        "(for benchmarks/downscale.py --runtime keras)")  # fmt: skip
     args = parser.parse_args()
 
     config = validate_config(yaml.safe_load(args.config.read_text(encoding="utf-8")))
@@ -99,6 +103,8 @@ def main() -> None:
                                   replicate=args.training_seed or 0)  # fmt: skip
             seconds = time.perf_counter() - start
             result = scores(model, args.test, classes, size)
+            if args.keep:
+                shutil.copytree(tmp, args.keep / setup.replace(":", "-"), dirs_exist_ok=True)
         head = f"{schedule} from {rate:g}, {epochs} epochs"
         lines.append(f"{head}: {seconds:.0f} s, kept epoch {meta['best_epoch']}")
         table = ["| look | p50 / p90 abs dG | median dG | accuracy | 90 % coverage |",
