@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 from pathlib import Path
@@ -98,11 +99,23 @@ def images(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def tiny_run(tmp_path_factory) -> Path:
-    """The tiny config run locally once, through every stage."""
-    workdir = tmp_path_factory.mktemp("tiny")
-    result = snakemake(workdir, "--cores", "2")
-    assert result.returncode == 0, result.stderr[-4000:]
+def tiny_run(tmp_path_factory, worker_id: str) -> Path:
+    """The tiny config run locally once, through every stage: once for the whole session, also
+    with pytest-xdist, whose workers each have their own session. The first worker to need it
+    runs it under a lock in the folder the workers share; the others wait for it and reuse it
+    (the tests only read it, dry-run in it or copy it), instead of running it again: a worker
+    building its own at the end of the suite left the other idle for a whole tiny run."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    workdir, done = shared / "tiny", shared / "tiny.done"
+    with open(shared / "tiny.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(workdir, ignore_errors=True)
+            result = snakemake(workdir, "--cores", "2")
+            assert result.returncode == 0, result.stderr[-4000:]
+            done.touch()
     return workdir
 
 

@@ -7,6 +7,7 @@ import csv
 import fcntl
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,12 @@ def snakemake(
             timeout=timeout,
             env=env,
         )
+
+
+def copy_run(source: Path, target: Path) -> None:
+    """A copy of a run's folder to change and run again, without Snakemake's logs: another
+    worker's dry run in `source` may write (and remove) a log meanwhile."""
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("log"))
 
 
 def planned_jobs(result: subprocess.CompletedProcess) -> dict[str, int]:

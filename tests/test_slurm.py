@@ -89,7 +89,11 @@ def test_slurm_run_matches_local_run(cluster, tiny_run, tmp_path):
     result = snakemake(workdir, *SLURM_ARGS, timeout=600, slurm=True)
     assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
     log = result.stdout + result.stderr
-    assert "Submitted job" in log or "submitted" in log.lower()  # it went through SLURM
+    # It went through SLURM, as three jobs: the profile runs every batch's generate, render and
+    # measure jobs together (four batches to a SLURM job), then train and predict.
+    submitted = [line for line in log.splitlines() if "has been submitted with SLURM jobid" in line]
+    assert len(submitted) == 3, submitted
+    assert "group_image_batches" in submitted[0]
     local, slurm = _images(tiny_run), _images(workdir)
     assert len(local) == 28 and local == slurm
     for name in ("train.csv", "test.csv"):

@@ -3,12 +3,10 @@ stops a forced retrain before the old model is touched, naming the image and the
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import yaml
 
-from ..helpers import read_csv, snakemake
+from ..helpers import copy_run, read_csv, snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +118,7 @@ def test_configs_at_the_edges_of_the_schema_run_to_the_end(tmp_path, name):
 
 def test_a_changed_image_stops_a_forced_retrain_and_keeps_the_model(tiny_run, tmp_path):
     run = tmp_path / "run"
-    shutil.copytree(tiny_run, run, symlinks=True)
+    copy_run(tiny_run, run)
     model = run / "results/model/model.keras"
     before = model.read_bytes()
     image = run / "results/images/micrograph/fine/batch-0001/fine-00005.png"
@@ -146,7 +144,7 @@ def test_a_changed_image_stops_a_forced_retrain_and_keeps_the_model(tiny_run, tm
 
 def test_a_changed_image_stops_the_measure_job_of_its_batch(tiny_run, tmp_path):
     run = tmp_path / "run"
-    shutil.copytree(tiny_run, run, symlinks=True)
+    copy_run(tiny_run, run)
     relative = "results/images/reference/coarse/batch-0000/coarse-00002.png"
     rendered = (run / relative).read_bytes()
     (run / relative).write_bytes(b"")
