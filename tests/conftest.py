@@ -16,8 +16,10 @@ from .helpers import REPO, snakemake
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Whole runs (marked slow) first, in their order, then the rest: pytest-xdist hands tests
-    out in this order, so the long runs start at once and the short tests fill the gaps,
-    instead of one worker finishing the last long runs alone."""
+    out in this order, one at a time (`--maxschedchunk 1` in pyproject.toml), so the long runs
+    start at once on both workers and the short tests fill the gaps. Its default hands each
+    worker a block of consecutive tests first (a quarter of its share): the first worker got
+    every whole run and finished them alone while the other ran out of tests."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
