@@ -61,31 +61,27 @@ def edited(path: Path) -> Iterator[None]:
             os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
-def local_env() -> dict[str, str]:
-    """The environment of a local Snakemake run: `no-controller/scontrol` first on PATH, so the
-    SLURM plugin does not wait about 10 s for a controller that is not there."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(NO_CONTROLLER), env.get("PATH", "")])
-    return env
-
-
 def snakemake(
     workdir: Path,
     *args: str,
-    config: Path = TINY,
+    config: Path | None = TINY,
     timeout: float = 900,
     slurm: bool = False,
     lock: bool = True,
 ) -> subprocess.CompletedProcess:
-    """Run the workflow in `workdir` (a subprocess, killed after `timeout` seconds); with
-    `slurm`, SLURM's own scontrol is left on PATH (a run through the test cluster). In a folder
+    """Run the workflow in `workdir` (a subprocess, killed after `timeout` seconds) with
+    `config` as its configfile (None: none, so the folder's config.yaml); with `slurm`, SLURM's
+    own scontrol is left on PATH (a run through the test cluster). In a folder
     that has run before it holds the source lock shared, unless `lock` is False (inside
     `edited`, which holds it already)."""
     lock = lock and (workdir / ".snakemake").exists()
-    env = dict(os.environ) if slurm else local_env()
+    env = dict(os.environ)
+    if not slurm:
+        env["PATH"] = os.pathsep.join([str(NO_CONTROLLER), env.get("PATH", "")])
+    configfile = [] if config is None else ["--configfile", str(config)]
     with source_lock() if lock else contextlib.nullcontext():
         return subprocess.run(
-            [*SNAKEMAKE, "--directory", str(workdir), "--configfile", str(config), *args],
+            [*SNAKEMAKE, "--directory", str(workdir), *configfile, *args],
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -11,15 +11,7 @@ import yaml
 from microcnn.cli import main
 from microcnn.config import ConfigError, load_schema, validate_config
 
-from ..helpers import (
-    SNAKEMAKE,
-    TINY,
-    changed_config,
-    local_env,
-    planned_jobs,
-    snakemake,
-    write_config,
-)
+from ..helpers import TINY, changed_config, planned_jobs, snakemake, write_config
 
 TWO_CLASSES = {
     "classes": {
@@ -81,13 +73,7 @@ def test_config_overrides_still_apply_on_top_of_a_configfile(tmp_path):
 
 def test_config_yaml_is_the_configuration_without_a_configfile(tmp_path):
     (tmp_path / "config.yaml").write_text(TINY.read_text())
-    result = subprocess.run(
-        [*SNAKEMAKE, "--directory", str(tmp_path), "--dry-run", "--config", "seed=3"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=local_env(),
-    )
+    result = snakemake(tmp_path, "--dry-run", "--config", "seed=3", config=None, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert planned_jobs(result)["render"] == 4  # 2 classes x 2 batches, each in both looks
 
@@ -113,13 +99,7 @@ def test_a_single_class_file_is_rejected_not_completed_from_config_yaml(tmp_path
 )
 def test_a_broken_config_yaml_names_the_file_and_line(tmp_path, text, expected):
     (tmp_path / "config.yaml").write_text(text)
-    result = subprocess.run(
-        [*SNAKEMAKE, "--directory", str(tmp_path), "--dry-run"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=local_env(),
-    )
+    result = snakemake(tmp_path, "--dry-run", config=None, timeout=300)
     assert result.returncode != 0
     output = _output(result)
     assert f"config file config.yaml{', ' if 'line' in expected else ':'}" in output

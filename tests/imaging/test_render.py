@@ -210,8 +210,9 @@ def test_mosaic_grains_differ_only_by_fill_with_no_lines_or_seams(coarse_spec):
     renderer = Renderer(style=STYLES["mosaic"])
     coloured = []
     for seed in range(8):
-        pixels = renderer.render_polygons(polygons, seed, view).astype(int)
-        coloured.append(not is_grey(pixels.astype(np.uint8)))
+        rendered = renderer.render_polygons(polygons, seed, view)
+        coloured.append(not is_grey(rendered))
+        pixels = rendered.astype(int)
         # The fill of each grain: its most common colour.
         fills = np.zeros((len(polygons), 3), dtype=int)
         for grain in range(len(polygons)):

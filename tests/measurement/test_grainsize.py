@@ -282,7 +282,7 @@ def test_noise_and_blur(generated, case):
 # The schematic styles that draw boundary lines. The segmentation finds grains by their
 # boundaries; where there are none (mosaic, like the contrast family) it splits neighbours only
 # where their colours differ clearly, and merges the rest (the evaluation reports that per look).
-LINED = sorted(name for name, style in STYLES.items() if style.boundary_width_pt > 0)
+LINED = sorted(name for name, style in STYLES.items() if style.lines)
 
 
 @pytest.mark.parametrize("case", [("fine", 0), ("coarse", 0)])

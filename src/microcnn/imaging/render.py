@@ -51,6 +51,11 @@ class Style:
     noise: float = 0.0  # Gaussian noise sigma, grey levels (0-255)
 
     @property
+    def lines(self) -> bool:
+        """Whether the style draws boundary lines."""
+        return self.boundary_width_pt > 0
+
+    @property
     def random_fill(self) -> bool:
         """Whether each grain draws its own fill."""
         return self.fill in ("grey", "mosaic")
@@ -129,15 +134,14 @@ class Renderer:
         self.axes.set_ylim(0, 1)
         self.axes.set_axis_off()
         fill = "white" if style.random_fill else style.fill
-        lines = style.boundary_width_pt > 0
         self.collection = PolyCollection(
             [],
             facecolors=fill,
             # Without lines, each grain's edge is drawn in its own fill: antialiased
             # neighbouring fills alone leave a light seam (the white behind) along every
             # boundary, which would be a line after all.
-            edgecolors=BOUNDARY_COLOR if lines else "face",
-            linewidths=style.boundary_width_pt if lines else SEAM_COVER_PT,
+            edgecolors=BOUNDARY_COLOR if style.lines else "face",
+            linewidths=style.boundary_width_pt if style.lines else SEAM_COVER_PT,
             antialiased=True,
         )
         self.axes.add_collection(self.collection)
