@@ -66,6 +66,7 @@ def _error(config) -> str:
         ({"split": {"test": 0}}, ["split.test", "minimum of 1"]),
         ({"seed": -1}, ["seed", "minimum of 0"]),
         ({"training": {"invert": "yes"}}, ["training.invert", "not of type 'boolean'"]),
+        ({"training": {"blur": 1}}, ["training.blur", "not of type 'boolean'"]),
         ({"imgae": {}}, ["'imgae' was unexpected", "allowed keys", "image"]),
     ],
 )

@@ -81,6 +81,7 @@ CONFIGS = st.fixed_dictionaries(
             held_out_style=st.one_of(st.none(), st.sampled_from(STYLES)),
             augment=st.booleans(),
             invert=st.booleans(),
+            blur=st.booleans(),
             threads=integer(1, 64),
         ),
     },

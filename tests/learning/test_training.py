@@ -10,12 +10,14 @@ from PIL import Image
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
 from microcnn.learning.training import (
+    BLUR_SIGMA_PX,
     TrainingDivergedError,
     TrainingSettings,
     augment_image,
     check_finite,
     make_dataset,
     optimiser_and_callbacks,
+    random_blur,
     train,
     validation_split,
 )
@@ -119,6 +121,56 @@ def test_augmentation_inverts_about_half_the_images_keeping_their_boundaries_in_
             inverted[invert] += out[line][0] > out[~line][0]
     assert 70 <= inverted[True] <= 130  # half, within about 4 standard deviations of 200 draws
     assert inverted[False] == 0  # training.invert: false keeps every image's polarity
+
+
+def _line_image() -> np.ndarray:
+    """A one-pixel dark line (level 0) down a light field (level 200)."""
+    image = np.full((24, 24, 3), 200, np.uint8)
+    image[:, 11] = 0
+    return image
+
+
+def test_blur_spreads_a_line_keeping_its_total_darkness_and_a_flat_field_unchanged():
+    import tensorflow as tf
+
+    image = tf.constant(_line_image(), tf.float32)
+    widest = 0.0
+    for k in range(20):
+        out = random_blur(image, tf.constant([k, 5 * k + 2], tf.int64)).numpy()
+        assert out.shape == (24, 24, 3)
+        row = out[12, :, 0]
+        # The missing light stays where the line was (the kernel sums to one) ...
+        assert abs((200 - row).sum() - 200) < 1e-2
+        # ... spread over its neighbours: the line is fainter, wider, still centred.
+        assert row[11] > 0 and row.argmin() == 11 and row[10] == pytest.approx(row[12])
+        # Mirrored edges: the field's border keeps its level (no dark frame).
+        np.testing.assert_allclose(out[:, :5], 200, atol=1e-3)
+        # The line keeps the centre weight of a normalised Gaussian of a sigma in range.
+        kept = (200 - row[11]) / 200
+        low, high = BLUR_SIGMA_PX
+        assert _centre_weight(high) - 1e-4 < kept < _centre_weight(low) + 1e-4
+        widest = max(widest, 1 - kept)
+    assert widest > 0.5  # some draws fade the line by more than half
+
+
+def _centre_weight(sigma: float) -> float:
+    taps = np.arange(-10, 11)
+    return 1 / np.exp(-0.5 * (taps / sigma) ** 2).sum()
+
+
+def test_blur_blurs_about_half_the_images_and_nothing_without_it():
+    import tensorflow as tf
+
+    image = tf.constant(_line_image())
+    counts = {True: 0, False: 0}
+    for blur in (True, False):
+        for k in range(200):
+            seeds = tf.constant([k, 11 * k + 3], tf.int64)
+            out = augment_image(image, seeds, True, invert=False, blur=blur).numpy()[..., 0]
+            # Sharp: two levels only, whatever the turn, flip and levels; blurred: more.
+            counts[blur] += len(np.unique(out)) > 2
+    assert 70 <= counts[True] <= 130  # half, within about 4 standard deviations of 200 draws
+    assert counts[False] == 0
 
 
 def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys):

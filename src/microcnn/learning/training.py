@@ -42,6 +42,7 @@ class TrainingSettings:
     min_delta: float = 1e-3
     augment: bool = True
     invert: bool = True
+    blur: bool = False
     threads: int = 2
 
     @classmethod
@@ -75,11 +76,12 @@ def _decode(path: tf.Tensor, height: int, width: int) -> tf.Tensor:
 
 
 def augment_image(
-    image: tf.Tensor, seeds: tf.Tensor, square: bool, invert: bool = True
+    image: tf.Tensor, seeds: tf.Tensor, square: bool, invert: bool = True, blur: bool = False
 ) -> tf.Tensor:
     """Random changes that keep grain size: flips, 180-degree (and, for square images,
     90-degree) turns, brightness (+-15 % of full scale), contrast (x0.8 to x1.2 about
-    mid-grey) and, with `invert`, polarity (half the images inverted); uint8 in, uint8 out.
+    mid-grey), with `invert` polarity (half the images inverted) and with `blur` sharpness
+    (half the images blurred, `random_blur`); uint8 in, uint8 out.
 
     Polarity because micrographs come both ways: dark boundaries on light grains (bright field,
     etched sections) and bright ones on dark (SEM, dark field). A network that never saw the
@@ -100,12 +102,44 @@ def augment_image(
     if square:  # a 90-degree turn of a non-square image would change its shape
         turns = tf.random.stateless_uniform([], seed(2), 0, 4, dtype=tf.int32)
         x = tf.image.rot90(x, turns)
+    x = tf.cast(x, tf.float32)
+    if blur:
+        blurred = tf.random.stateless_uniform([], seed(6), 0.0, 1.0) < 0.5
+        x = tf.cond(blurred, lambda: random_blur(x, seed(7)), lambda: x)
     brightness = tf.random.stateless_uniform([], seed(3), -0.15 * 255, 0.15 * 255)
     contrast = tf.random.stateless_uniform([], seed(4), 0.8, 1.2)
     inverted = tf.random.stateless_uniform([], seed(5), 0.0, 1.0) < 0.5
     gain = tf.where(inverted, -contrast, contrast) if invert else contrast
-    levels = tf.cast(x, tf.float32) * gain + (127.5 * (1.0 - gain) + brightness)
+    levels = x * gain + (127.5 * (1.0 - gain) + brightness)
     return tf.cast(tf.round(tf.clip_by_value(levels, 0.0, 255.0)), tf.uint8)
+
+
+# Blur sigmas, in pixels: from barely softer to a one-pixel line at a third of its contrast,
+# about three pixels wide at half its height (a 2x downscale leaves a line about half as dark).
+BLUR_SIGMA_PX = (0.3, 1.2)
+_BLUR_RADIUS = 3  # taps each side: 2.5 sigma at the widest
+
+
+def random_blur(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+    """A Gaussian blur of a float (H, W, C) image with a random sigma in BLUR_SIGMA_PX.
+
+    Lines come out wider and fainter, as in an image taken at a lower resolution or slightly
+    out of focus, while every grain keeps its area in pixels. Separable (a row and a column
+    pass), with mirrored edges so that the border does not darken.
+    """
+    low, high = BLUR_SIGMA_PX
+    sigma = tf.random.stateless_uniform([], seed, low, high)
+    taps = tf.range(-_BLUR_RADIUS, _BLUR_RADIUS + 1, dtype=tf.float32)
+    kernel = tf.exp(-0.5 * tf.square(taps / sigma))
+    kernel /= tf.reduce_sum(kernel)
+    size = 2 * _BLUR_RADIUS + 1
+    channels = tf.shape(x)[-1]
+    down = tf.tile(tf.reshape(kernel, [size, 1, 1, 1]), [1, 1, channels, 1])
+    across = tf.tile(tf.reshape(kernel, [1, size, 1, 1]), [1, 1, channels, 1])
+    r = _BLUR_RADIUS
+    padded = tf.pad(x[None], [[0, 0], [r, r], [r, r], [0, 0]], mode="REFLECT")
+    out = tf.nn.depthwise_conv2d(padded, down, [1, 1, 1, 1], "VALID")
+    return tf.nn.depthwise_conv2d(out, across, [1, 1, 1, 1], "VALID")[0]
 
 
 def targets(rows: Sequence[ManifestRow]) -> np.ndarray:
@@ -125,10 +159,11 @@ def make_dataset(
     shuffle_seed: int | None = None,
     augment: bool = False,
     invert: bool = True,
+    blur: bool = False,
 ) -> tf.data.Dataset:
     """Batches of (image, log10 true mean grain area in px); shuffled every epoch when given a
     seed, augmented after the cache when asked (so every epoch sees new variants; half of them
-    inverted with `invert`)."""
+    inverted with `invert`, half blurred with `blur`)."""
     paths = [r.path for r in rows]
     ds = tf.data.Dataset.from_tensor_slices((paths, targets(rows)))
     ds = ds.map(
@@ -147,7 +182,7 @@ def make_dataset(
         ).batch(2)
         square = height == width
         ds = tf.data.Dataset.zip(ds, seeds).map(
-            lambda xy, s: (augment_image(xy[0], s, square, invert), xy[1]),
+            lambda xy, s: (augment_image(xy[0], s, square, invert, blur), xy[1]),
             num_parallel_calls=tf.data.AUTOTUNE,
             deterministic=True,
         )
@@ -269,7 +304,14 @@ def train(
     rows = read_manifest(train_manifest)
     train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
     train_ds = make_dataset(
-        train_rows, height, width, settings.batch_size, seed, settings.augment, settings.invert
+        train_rows,
+        height,
+        width,
+        settings.batch_size,
+        seed,
+        settings.augment,
+        settings.invert,
+        settings.blur,
     )
     val_ds = make_dataset(val_rows, height, width, settings.batch_size)
 
