@@ -67,6 +67,22 @@ def test_make_dataset_batches_images_and_log_areas(tmp_path):
     np.testing.assert_allclose(targets, [3, 3, 3, 2, 2, 2])
 
 
+def test_blurred_augmented_batches_repeat_per_seed_and_smooth_some_images(tmp_path):
+    rows = _images(tmp_path, 8)
+
+    def epoch(blur: bool) -> np.ndarray:
+        ds = make_dataset(rows, 32, 48, 4, shuffle_seed=5, augment=True, blur=blur)
+        return np.concatenate([x.numpy() for x, _ in ds])
+
+    blurred, sharp = epoch(True), epoch(False)
+    assert blurred.shape == sharp.shape == (16, 32, 48, 3) and blurred.dtype == np.uint8
+    np.testing.assert_array_equal(blurred, epoch(True))  # the same seed, the same images
+    # Blur smooths the noise of about half the images (the same order and levels otherwise).
+    roughness = lambda x: np.abs(np.diff(x.astype(float), axis=2)).mean(axis=(1, 2, 3))  # noqa: E731
+    smoother = roughness(blurred) < 0.8 * roughness(sharp)
+    assert 2 <= smoother.sum() <= 14
+
+
 def test_images_without_truth_are_refused(tmp_path):
     rows = [ManifestRow("x.png", "fine", "reference")]  # a hand-made manifest: no area
     with pytest.raises(ValueError, match="no true grain area, e.g. x.png"):
