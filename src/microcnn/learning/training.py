@@ -344,6 +344,8 @@ def train(
             TrainingClock(len(train_rows)),
         ],
         verbose=2,
+        # make_dataset shuffles, seeded; Keras cannot shuffle a Dataset and warns if asked to.
+        shuffle=False,
     ).history
     history.pop("learning_rate", None)
     check_finite(history, model.get_weights(), settings.learning_rate)
