@@ -308,10 +308,10 @@ def train(
         height,
         width,
         settings.batch_size,
-        seed,
-        settings.augment,
-        settings.invert,
-        settings.blur,
+        shuffle_seed=seed,
+        augment=settings.augment,
+        invert=settings.invert,
+        blur=settings.blur,
     )
     val_ds = make_dataset(val_rows, height, width, settings.batch_size)
 
