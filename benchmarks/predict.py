@@ -8,7 +8,9 @@ slows both alike:
 - images/s after start-up: a fresh process per measurement loads the model (not timed), then
   times `estimate_files` and `classify` (what the command does after start-up) over `--count`
   PNGs, median of `--repeats`; with the CPU time of the process (all threads) per image, which
-  a machine busy with other work inflates far less than the wall time;
+  a machine busy with other work inflates far less than the wall time; each image measured in
+  `--views` views (default: predict's), and on LiteRT also in 1 view, the baseline of a row
+  that says what the views cost;
 - where the time goes on the fast path: the same images only decoded (imaging/images.
   read_images, one thread and all threads), and the LiteRT network alone on already decoded
   batches of 64 (all threads).
@@ -31,7 +33,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from microcnn.learning.model_files import DEFAULT_VIEWS, VIEWS
+
 RUNTIMES = ("keras", "litert")
+ONE_VIEW = "litert-1-view"  # worker mode: LiteRT, each image measured as given only
 
 
 def pick_images(folder: Path, count: int) -> list[Path]:
@@ -57,12 +62,14 @@ def one_image_seconds(model: str, image: Path, runtime: str) -> float:
     return seconds
 
 
-def worker(model: str, runtime: str, paths_file: str, threads: int | None) -> dict[str, float]:
+def worker(
+    model: str, runtime: str, paths_file: str, threads: int | None, views: int
+) -> dict[str, float]:
     """In a fresh process: load the model (not timed), then time the images."""
     from microcnn.learning.predict import GrainSizeModel
 
     paths = Path(paths_file).read_text().splitlines()
-    grain_model = GrainSizeModel(model, threads=threads, runtime_name=runtime)
+    grain_model = GrainSizeModel(model, threads=threads, runtime_name=runtime, views=views)
     assert grain_model.runtime_used == runtime
     grain_model.estimate_files(paths[:8], print)  # first allocations, caches
     start, cpu = time.perf_counter(), time.process_time()
@@ -101,7 +108,7 @@ def parts(model: str, paths: list[str], threads: int) -> dict[str, float]:
 
 def run_worker(args: argparse.Namespace, mode: str, paths_file: str) -> dict[str, float]:
     command = [sys.executable, __file__, "--model", args.model, "--images", args.images]
-    command += ["--worker", mode, "--paths", paths_file]
+    command += ["--worker", mode, "--paths", paths_file, "--views", str(args.views)]
     if args.threads:
         command += ["--threads", str(args.threads)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
@@ -117,6 +124,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000, help="images for the images/s")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, help="default: every core this process may use")
+    parser.add_argument(
+        "--views", type=int, choices=VIEWS, default=DEFAULT_VIEWS, help="views per image"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--paths", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -125,8 +135,11 @@ def main() -> None:
         threads = args.threads or len(os.sched_getaffinity(0))
         if args.worker == "parts":
             print(json.dumps(parts(args.model, paths, threads)))
+        elif args.worker == ONE_VIEW:
+            print(json.dumps(worker(args.model, "litert", args.paths, args.threads, 1)))
         else:
-            print(json.dumps(worker(args.model, args.worker, args.paths, args.threads)))
+            result = worker(args.model, args.worker, args.paths, args.threads, args.views)
+            print(json.dumps(result))
         return
 
     load_before = os.getloadavg()[0]
@@ -140,8 +153,8 @@ def main() -> None:
         for _ in range(args.repeats):
             for runtime in RUNTIMES:
                 one[runtime].append(one_image_seconds(args.model, images[0], runtime))
-            for runtime in RUNTIMES:
-                rate[runtime].append(run_worker(args, runtime, handle.name))
+            for runtime in (*RUNTIMES, ONE_VIEW):
+                rate.setdefault(runtime, []).append(run_worker(args, runtime, handle.name))
             split.append(run_worker(args, "parts", handle.name))
     finally:
         os.unlink(handle.name)
@@ -152,8 +165,8 @@ def main() -> None:
     threads = args.threads or len(os.sched_getaffinity(0))
     print(
         f"{os.cpu_count()} cores (os.cpu_count()), {threads} threads, {args.count} PNGs from "
-        f"{args.images}, median of {args.repeats}; load average (1 min) {load_before:.2f} "
-        f"before, {os.getloadavg()[0]:.2f} after\n"
+        f"{args.images}, {args.views} view(s) per image, median of {args.repeats}; load average "
+        f"(1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after\n"
     )
     print("| measure | Keras | LiteRT | LiteRT / Keras |")
     print("| --- | --- | --- | --- |")
@@ -168,6 +181,12 @@ def main() -> None:
     print(
         f"| CPU ms per image after start-up (all threads) | {cpu_ms['keras']:.2f} | "
         f"{cpu_ms['litert']:.2f} | {cpu_ms['litert'] / cpu_ms['keras']:.2f} |"
+    )
+    print(
+        f"\nLiteRT, {args.views} view(s) per image against 1: {per_s['litert']:.0f} against "
+        f"{per_s[ONE_VIEW]:.0f} images/s ({per_s['litert'] / per_s[ONE_VIEW]:.2f}), "
+        f"{cpu_ms['litert']:.2f} against {cpu_ms[ONE_VIEW]:.2f} CPU ms per image "
+        f"({cpu_ms['litert'] / cpu_ms[ONE_VIEW]:.2f})."
     )
     print("\nWhere the time goes on the LiteRT path (median):\n")
     print("| part | images/s | CPU ms per image |")

@@ -12,4 +12,5 @@ with log_to(smk.log[0]):
         smk.output.predictions,
         smk.output.metrics,
         threads=smk.threads,
+        views=smk.params.views,
     )

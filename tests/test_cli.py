@@ -220,3 +220,27 @@ def test_predict_with_a_damaged_artefact_is_a_model_error(images, saved_model, t
         f"error: {artefact}: its SHA-256 differs from the one recorded in model.tflite.json "
         "(corrupt, truncated or replaced): remove both files, or export the model again"
     ]
+
+
+def test_predict_views(varied_model, rendered_images, tmp_path, capsys):
+    """--views 1 measures the image as given; the default averages 4 views, so a mirrored
+    copy of an image gets the image's answer; other counts are a usage error."""
+    original = rendered_images / "etched-1.png"
+    mirrored = tmp_path / "mirrored.png"
+    Image.fromarray(np.asarray(Image.open(original))[:, ::-1]).save(mirrored)
+    areas = {}
+    for views in ([], ["--views", "1"]):
+        assert (
+            main(["predict", str(original), str(mirrored), "--model", str(varied_model)] + views)
+            == 0
+        )
+        rows = _rows(capsys.readouterr().out)
+        areas[len(views)] = [float(r["mean_grain_area_px"]) for r in rows]
+    four, one = areas[0], areas[2]
+    assert four[0] == pytest.approx(four[1], rel=1e-4)
+    assert abs(one[0] / one[1] - 1) > 1e-3
+    assert abs(four[0] / one[0] - 1) > 1e-3
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", str(original), "--views", "3"])
+    assert exit_info.value.code == 2
+    assert "--views: invalid choice: 3 (choose from 1, 2, 4)" in capsys.readouterr().err

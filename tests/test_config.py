@@ -67,6 +67,7 @@ def _error(config) -> str:
         ({"seed": -1}, ["seed", "minimum of 0"]),
         ({"training": {"invert": "yes"}}, ["training.invert", "not of type 'boolean'"]),
         ({"training": {"blur": 1}}, ["training.blur", "not of type 'boolean'"]),
+        ({"prediction": {"views": 3}}, ["prediction.views", "[1, 2, 4]"]),
         ({"imgae": {}}, ["'imgae' was unexpected", "allowed keys", "image"]),
     ],
 )
@@ -117,3 +118,11 @@ def test_every_error_is_listed(tmp_path):
         load_config(path, SCHEMA)
     assert "config key 'seed'" in str(info.value)
     assert "config key 'training.epochs'" in str(info.value)
+
+
+def test_the_schema_offers_the_views_prediction_knows():
+    from microcnn.learning.model_files import DEFAULT_VIEWS, VIEWS
+
+    views = yaml.safe_load(SCHEMA.read_text())["properties"]["prediction"]["properties"]["views"]
+    assert tuple(views["enum"]) == VIEWS and views["default"] == DEFAULT_VIEWS
+    assert validate_config(MINIMAL, SCHEMA)["prediction"]["views"] == DEFAULT_VIEWS

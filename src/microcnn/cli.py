@@ -18,7 +18,14 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from microcnn.learning.model_files import DEFAULT_MODEL, RUNTIMES, ModelError, read_metadata
+from microcnn.learning.model_files import (
+    DEFAULT_MODEL,
+    DEFAULT_VIEWS,
+    RUNTIMES,
+    VIEWS,
+    ModelError,
+    read_metadata,
+)
 
 # TensorFlow's own start-up lines (absl's note that it is not initialised, and "I"-level
 # messages such as the oneDNN and CPU-instruction notices) and LiteRT's (its "INFO:" notes, e.g.
@@ -123,7 +130,7 @@ def _predict(args: argparse.Namespace) -> int:
         with _quiet_startup():
             from microcnn.learning.predict import GrainSizeModel
 
-            model = GrainSizeModel(args.model, runtime_name=args.runtime)
+            model = GrainSizeModel(args.model, runtime_name=args.runtime, views=args.views)
     except FileNotFoundError as exc:
         _error(f"cannot load model: {exc}")
         return 2
@@ -254,6 +261,15 @@ def build_parser() -> argparse.ArgumentParser:
                 default="auto",
                 help="auto (default): LiteRT when the model's .tflite artefact is current (no "
                 "TensorFlow, fast start-up), else Keras; litert or keras: only that one",
+            )
+            command.add_argument(
+                "--views",
+                type=int,
+                choices=VIEWS,
+                default=DEFAULT_VIEWS,
+                help=f"views of each image measured and averaged: 1 as given, 2 and turned 180 "
+                f"degrees, 4 and mirrored both ways (default: {DEFAULT_VIEWS}; each costs a "
+                "network pass)",
             )
         command.set_defaults(func=func)
     check = sub.add_parser(

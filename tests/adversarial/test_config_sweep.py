@@ -84,6 +84,7 @@ CONFIGS = st.fixed_dictionaries(
             blur=st.booleans(),
             threads=integer(1, 64),
         ),
+        "prediction": optional(views=st.sampled_from([1, 2, 4])),
     },
 )
 

@@ -119,6 +119,58 @@ def test_batches_stay_within_their_pixel_budget(saved_model, monkeypatch, tmp_pa
     model._network = lambda batch: (seen.append(batch.shape), run(batch))[1]
     found, errors = _estimates(model, paths)
     assert not errors and list(found) == [str(p) for p in paths]
-    assert sum(n for n, *_ in seen) == len(paths) and len(seen) > len(sizes)
+    # Each batch goes through the network once per view.
+    assert sum(n for n, *_ in seen) == model.views * len(paths)
+    assert len(seen) > model.views * len(sizes)
     assert predict._Batch((5000, 5000, 3)).pixels.shape[0] == 1  # one huge image per batch
     assert predict._Batch((288, 432, 3)).pixels.shape[0] == predict.PREDICT_BATCH
+
+
+def test_views_are_the_flips_training_augments_with():
+    batch = np.arange(2 * 3 * 4 * 3, dtype=np.uint8).reshape(2, 3, 4, 3)
+    given, turned, left_right, up_down = predict.flipped_views(batch, 4)
+    assert np.array_equal(given, batch)
+    assert np.array_equal(turned, np.rot90(batch, 2, axes=(1, 2)))
+    assert np.array_equal(left_right, batch[:, :, ::-1])
+    assert np.array_equal(up_down, batch[:, ::-1])
+    assert all(view.flags.c_contiguous for view in (turned, left_right, up_down))
+    assert len(predict.flipped_views(batch, 2)) == 2
+    assert len(predict.flipped_views(batch, 1)) == 1
+    with pytest.raises(ValueError, match=r"views must be one of \(1, 2, 4\), not 3"):
+        predict.flipped_views(batch, 3)
+
+
+def test_the_estimate_averages_the_views(varied_model, rendered_images):
+    """With 2 or 4 views: the mean of the single-view estimates of the flipped images and the
+    root-mean-square of their sds."""
+    from microcnn.imaging.images import load_image
+
+    batch = np.stack([load_image(rendered_images / f"etched-{k}.png") for k in (0, 1)])
+    one = GrainSizeModel(varied_model, threads=2, views=1)
+    singles = [one.estimate_arrays(view) for view in predict.flipped_views(batch, 4)]
+    means, sds = np.array([m for m, _ in singles]), np.array([s for _, s in singles])
+    assert np.ptp(means, axis=0).min() > 1e-3  # the flips do get different answers
+    for count in (2, 4):
+        mean, sd = GrainSizeModel(varied_model, threads=2, views=count).estimate_arrays(batch)
+        assert mean == pytest.approx(means[:count].mean(axis=0), abs=1e-6)
+        assert sd == pytest.approx(np.sqrt((sds[:count] ** 2).mean(axis=0)), abs=1e-6)
+
+
+def test_with_four_views_a_mirrored_image_gets_the_same_answer(varied_model, rendered_images):
+    from microcnn.imaging.images import load_image
+
+    image = load_image(rendered_images / "sem-1.png")[None]
+    for flipped in (image[:, :, ::-1], image[:, ::-1], image[:, ::-1, ::-1]):
+        flipped = np.ascontiguousarray(flipped)
+        four = GrainSizeModel(varied_model, threads=2, views=4)
+        assert four.estimate_arrays(flipped)[0] == pytest.approx(
+            four.estimate_arrays(image)[0], abs=1e-5
+        )
+    one = GrainSizeModel(varied_model, threads=2, views=1)
+    mirrored = np.ascontiguousarray(image[:, :, ::-1])
+    assert abs(one.estimate_arrays(mirrored)[0][0] - one.estimate_arrays(image)[0][0]) > 1e-3
+
+
+def test_an_unknown_number_of_views_is_refused(varied_model):
+    with pytest.raises(ValueError, match=r"views must be one of \(1, 2, 4\), not 8"):
+        GrainSizeModel(varied_model, views=8)

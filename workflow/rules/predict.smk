@@ -32,5 +32,7 @@ rule predict:
     resources:
         mem_mb=predict_mem_mb(config),
         runtime=predict_runtime,
+    params:
+        views=config["prediction"]["views"],
     script:
         "../../scripts/predict.py"

@@ -15,6 +15,9 @@ from microcnn.classes import GrainSizeClasses
 DEFAULT_MODEL = "results/model/model.keras"
 # What runs a model: LiteRT when its artefact is current, else Keras ("auto"), or one of them.
 RUNTIMES = ("auto", "litert", "keras")
+# How many views of an image a model measures and averages (learning/predict.py says which).
+VIEWS = (1, 2, 4)
+DEFAULT_VIEWS = 4
 
 
 def metadata_path(model_path: str | Path) -> Path:

@@ -7,7 +7,8 @@ otherwise. Images are read at their native pixels, never resized (resizing chang
 decoded on several threads (Pillow decodes without holding Python's lock) a few images ahead of
 the network. Images of the same size go through the network together; a very large image is
 cut into tiles, each measured, and their estimates averaged (the network's own output is an
-average over the image, so tiles of one microstructure agree).
+average over the image, so tiles of one microstructure agree). Each image (or tile) is measured
+as given and mirrored (`views`), and the estimates averaged.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from microcnn.data.manifest import read_manifest
 from microcnn.data.predictions import Prediction, classify, save_predictions
 from microcnn.imaging.images import ImageError, read_images
 from microcnn.learning import runtime
-from microcnn.learning.model_files import RUNTIMES, ModelError, inference_path, read_metadata
+from microcnn.learning.model_files import (
+    DEFAULT_VIEWS,
+    RUNTIMES,
+    VIEWS,
+    ModelError,
+    inference_path,
+    read_metadata,
+)
 from microcnn.learning.outputs import split_output
 
 PREDICT_BATCH = 64  # batched inference is ~25x faster than one predict() call per image
@@ -41,6 +49,22 @@ PENDING_PIXELS = 4 * BATCH_PIXELS
 # Above this many pixels an image is measured in tiles of TILE x TILE (bounded memory).
 MAX_WHOLE_PIXELS = 4096 * 4096
 TILE = 2048
+# Views of an image that the network measures, averaged: as given, turned 180 degrees, mirrored
+# left-right and up-down. Training augments with exactly these, so each view is an image like
+# those trained on (90-degree turns are not: as views they measured worse, 0.17-0.19 median
+# |dG| each, and the mean of all 8 worse than of these 4). On the default run's 522 test images,
+# median / 90th-percentile |dG| with 1, 2 and 4 views: 0.160 / 0.522, 0.138 / 0.472,
+# 0.132 / 0.474; models trained with blur, or with mosaic and blur, gained as much (median
+# 0.165 to 0.119, 0.168 to 0.131 with 4 views).
+
+
+def flipped_views(batch: np.ndarray, count: int) -> list[np.ndarray]:
+    """The first `count` of (as given, turned 180 degrees, mirrored left-right, mirrored
+    up-down) of a batch (n, height, width, channels), each contiguous as a network needs."""
+    if count not in VIEWS:
+        raise ValueError(f"views must be one of {VIEWS}, not {count!r}")
+    flips = (batch, batch[:, ::-1, ::-1], batch[:, :, ::-1], batch[:, ::-1, :])
+    return [np.ascontiguousarray(view) for view in flips[:count]]
 
 
 @dataclass(frozen=True)
@@ -131,10 +155,17 @@ class GrainSizeModel:
     """
 
     def __init__(
-        self, model_path: str | Path, threads: int | None = None, runtime_name: str = "auto"
+        self,
+        model_path: str | Path,
+        threads: int | None = None,
+        runtime_name: str = "auto",
+        views: int = DEFAULT_VIEWS,
     ) -> None:
         if runtime_name not in RUNTIMES:
             raise ValueError(f"unknown runtime {runtime_name!r}; allowed: {RUNTIMES}")
+        if views not in VIEWS:
+            raise ValueError(f"views must be one of {VIEWS}, not {views!r}")
+        self.views = views
         model_path = Path(model_path)
         meta = read_metadata(model_path)
         self.threads = threads or runtime.default_threads()
@@ -153,9 +184,16 @@ class GrainSizeModel:
         self.reference_pixel_size_um: float = meta["reference_pixel_size_um"]
 
     def estimate_arrays(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(mean, sd) of log10 area for a batch of same-sized uint8 RGB images."""
-        mean, sd = split_output(self._network(batch))
-        return mean.astype(float), sd.astype(float)
+        """(mean, sd) of log10 area for a batch of same-sized uint8 RGB images: the mean over
+        the model's views, with their root-mean-square sd."""
+        outputs = [split_output(self._network(view)) for view in flipped_views(batch, self.views)]
+        means = np.mean([mean.astype(float) for mean, _ in outputs], axis=0)
+        # The views' errors are correlated (0.67 between two of them on the default test
+        # images), so averaging shrinks the error less than independent views would: the sd is
+        # kept, not divided. The 90 % interval then held 94 % of the default test images'
+        # true areas (91 % with one view).
+        sds = np.sqrt(np.mean([sd.astype(float) ** 2 for _, sd in outputs], axis=0))
+        return means, sds
 
     def _estimate_large(self, pixels: np.ndarray) -> tuple[float, float]:
         parts = [pixels[r0:r1, c0:c1] for r0, r1, c0, c1 in tiles(*pixels.shape[:2])]
@@ -224,14 +262,16 @@ def evaluate_manifest(
     predictions_path: str | Path,
     metrics_path: str | Path,
     threads: int | None = None,
+    views: int = DEFAULT_VIEWS,
 ) -> dict[str, Any]:
     """Measure every image of a manifest at its own pixel size; write the predictions CSV and
     the metrics JSON."""
     rows = read_manifest(manifest)
     truth = {row.path: row for row in rows}
-    model = GrainSizeModel(model_path, threads)
+    model = GrainSizeModel(model_path, threads, views=views)
     how = f"LiteRT ({inference_path(model_path)})" if model.runtime_used == "litert" else "Keras"
     print(f"network run on {how}" + (f": {model.fallback_reason}" if model.fallback_reason else ""))
+    print(f"views averaged per image: {model.views}")
     failures: list[str] = []
     estimates = model.estimate_files(
         [row.path for row in rows], lambda path, reason: failures.append(f"{path}: {reason}")
