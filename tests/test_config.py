@@ -67,6 +67,7 @@ def _error(config) -> str:
         ({"seed": -1}, ["seed", "minimum of 0"]),
         ({"training": {"invert": "yes"}}, ["training.invert", "not of type 'boolean'"]),
         ({"training": {"blur": 1}}, ["training.blur", "not of type 'boolean'"]),
+        ({"training": {"zoom": "on"}}, ["training.zoom", "not of type 'boolean'"]),
         ({"prediction": {"views": 3}}, ["prediction.views", "[1, 2, 4]"]),
         ({"imgae": {}}, ["'imgae' was unexpected", "allowed keys", "image"]),
     ],

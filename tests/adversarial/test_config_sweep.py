@@ -82,6 +82,7 @@ CONFIGS = st.fixed_dictionaries(
             augment=st.booleans(),
             invert=st.booleans(),
             blur=st.booleans(),
+            zoom=st.booleans(),
             threads=integer(1, 64),
         ),
         "prediction": optional(views=st.sampled_from([1, 2, 4])),

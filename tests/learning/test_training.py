@@ -11,6 +11,7 @@ from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
 from microcnn.learning.training import (
     BLUR_SIGMA_PX,
+    ZOOM_RANGE,
     TrainingDivergedError,
     TrainingSettings,
     augment_image,
@@ -18,8 +19,11 @@ from microcnn.learning.training import (
     make_dataset,
     optimiser_and_callbacks,
     random_blur,
+    random_zoom,
     train,
     validation_split,
+    zoom_factor,
+    zoom_shift,
 )
 
 from ..helpers import read_csv
@@ -187,6 +191,66 @@ def test_blur_blurs_about_half_the_images_and_nothing_without_it():
             counts[blur] += len(np.unique(out)) > 2
     assert 70 <= counts[True] <= 130  # half, within about 4 standard deviations of 200 draws
     assert counts[False] == 0
+
+
+def _square_image(height: int = 96, width: int = 144, side: int = 20) -> np.ndarray:
+    """A dark square (level 0) in the middle of a white field."""
+    image = np.full((height, width, 3), 255, np.uint8)
+    top, left = (height - side) // 2, (width - side) // 2
+    image[top : top + side, left : left + side] = 0
+    return image
+
+
+def test_zoom_scales_a_square_by_the_factor_and_puts_a_white_margin_round_a_smaller_image():
+    import tensorflow as tf
+
+    square = tf.constant(_square_image(), tf.float32)
+    grey = tf.constant(np.full((96, 144, 3), 100, np.uint8), tf.float32)
+    for k, factor in enumerate((0.8, 0.9, 1.1, 1.25)):
+        for j in range(5):
+            seed = tf.constant([k, 7 * j + 1], tf.int64)
+            out = random_zoom(square, tf.constant(factor), seed).numpy()
+            assert out.shape == (96, 144, 3)
+            # The square's darkness (its area, in pixels of full darkness) grows as factor^2.
+            darkness = ((255 - out[..., 0]) / 255).sum()
+            assert darkness == pytest.approx(400 * factor**2, rel=0.05)
+            # A flat field zoomed out sits in a white margin of 1 - factor^2 of the image.
+            white = (random_zoom(grey, tf.constant(factor), seed).numpy()[..., 0] > 254).mean()
+            assert white == pytest.approx(max(0.0, 1 - factor**2), abs=0.03)
+
+
+def test_zoom_draws_half_the_images_in_range_and_moves_their_target_by_the_area():
+    import tensorflow as tf
+
+    factors = np.array(
+        [float(zoom_factor(tf.constant([k, 3 * k + 1], tf.int64))) for k in range(200)]
+    )
+    zoomed = factors[factors != 1.0]
+    assert 70 <= len(zoomed) <= 130
+    assert ZOOM_RANGE[0] <= zoomed.min() and zoomed.max() <= ZOOM_RANGE[1]
+    assert zoomed.min() < 0.85 and zoomed.max() > 1.18  # the whole range is drawn
+    seeds = tf.constant([4, 9], tf.int64)
+    assert float(zoom_shift(seeds)) == pytest.approx(2 * np.log10(float(zoom_factor(seeds))))
+
+
+def test_zoomed_batches_carry_the_area_of_what_they_show(tmp_path):
+    """Each augmented image's target is log10 of the dark square's area in it, zoomed or not."""
+    path = tmp_path / "square.png"
+    Image.fromarray(_square_image(64, 96, 16)).save(path)
+    rows = [ManifestRow(str(path), "fine", "reference", 256.0, 4.5, 1.0)] * 40
+    ds = make_dataset(rows, 64, 96, 8, shuffle_seed=3, augment=True, invert=False, zoom=True)
+    shown, targets = [], []
+    for x, y in ds:
+        for image, target in zip(x.numpy()[..., 0].astype(float), y.numpy(), strict=True):
+            middle = (image.min() + image.max()) / 2  # levels are random: split dark from light
+            shown.append(np.log10((image < middle).sum()))
+            targets.append(target)
+    shown, targets = np.array(shown), np.array(targets)
+    assert np.ptp(targets) > 0.25  # some zoomed in, some out, some not
+    np.testing.assert_allclose(shown, targets, atol=0.06)
+    # Without zoom every target is the image's own.
+    plain = make_dataset(rows, 64, 96, 8, shuffle_seed=3, augment=True, invert=False)
+    np.testing.assert_allclose(np.concatenate([y.numpy() for _, y in plain]), np.log10(256.0))
 
 
 def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys):
