@@ -90,6 +90,7 @@ def test_predictions_and_metrics(tiny_run):
     assert set(metrics["per_style"]) == set(STYLES)
     assert sum(m["n_images"] for m in metrics["per_style"].values()) == len(rows)
     assert metrics["median_abs_dG"] >= 0 and metrics["p90_abs_dG"] >= metrics["median_abs_dG"]
+    assert metrics["views"] == 4  # prediction.views' default
 
 
 def test_evaluation_compares_cnn_and_baseline_per_style(tiny_run):

@@ -284,5 +284,6 @@ def evaluate_manifest(
     from microcnn.evaluation.scores import metrics  # scikit-learn: not needed by the CLI
 
     result = metrics(predictions, truth, model.classes.names)
+    result["views"] = model.views  # how the figures were made: views averaged per image
     write_text(metrics_path, json.dumps(result, indent=2) + "\n")
     return result
