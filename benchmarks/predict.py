@@ -148,13 +148,13 @@ def main() -> None:
         handle.write("\n".join(map(str, images)) + "\n")
     try:
         one: dict[str, list[float]] = {r: [] for r in RUNTIMES}
-        rate: dict[str, list[dict[str, float]]] = {r: [] for r in RUNTIMES}
+        rate: dict[str, list[dict[str, float]]] = {r: [] for r in (*RUNTIMES, ONE_VIEW)}
         split: list[dict[str, float]] = []
         for _ in range(args.repeats):
             for runtime in RUNTIMES:
                 one[runtime].append(one_image_seconds(args.model, images[0], runtime))
             for runtime in (*RUNTIMES, ONE_VIEW):
-                rate.setdefault(runtime, []).append(run_worker(args, runtime, handle.name))
+                rate[runtime].append(run_worker(args, runtime, handle.name))
             split.append(run_worker(args, "parts", handle.name))
     finally:
         os.unlink(handle.name)

@@ -58,11 +58,15 @@ TILE = 2048
 # 0.165 to 0.119, 0.168 to 0.131 with 4 views).
 
 
+def _check_views(count: int) -> None:
+    if count not in VIEWS:
+        raise ValueError(f"views must be one of {VIEWS}, not {count!r}")
+
+
 def flipped_views(batch: np.ndarray, count: int) -> list[np.ndarray]:
     """The first `count` of (as given, turned 180 degrees, mirrored left-right, mirrored
     up-down) of a batch (n, height, width, channels), each contiguous as a network needs."""
-    if count not in VIEWS:
-        raise ValueError(f"views must be one of {VIEWS}, not {count!r}")
+    _check_views(count)
     flips = (batch, batch[:, ::-1, ::-1], batch[:, :, ::-1], batch[:, ::-1, :])
     return [np.ascontiguousarray(view) for view in flips[:count]]
 
@@ -163,8 +167,7 @@ class GrainSizeModel:
     ) -> None:
         if runtime_name not in RUNTIMES:
             raise ValueError(f"unknown runtime {runtime_name!r}; allowed: {RUNTIMES}")
-        if views not in VIEWS:
-            raise ValueError(f"views must be one of {VIEWS}, not {views!r}")
+        _check_views(views)  # before loading: a bad count costs no start-up
         self.views = views
         model_path = Path(model_path)
         meta = read_metadata(model_path)

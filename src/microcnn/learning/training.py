@@ -76,6 +76,11 @@ def _decode(path: tf.Tensor, height: int, width: int) -> tf.Tensor:
     return image
 
 
+def _draw_seed(seeds: tf.Tensor, k: int) -> tf.Tensor:
+    """The seed of an image's k-th random draw, from its pair of seeds."""
+    return tf.stack([seeds[0], seeds[1] + k])
+
+
 def augment_image(
     image: tf.Tensor,
     seeds: tf.Tensor,
@@ -104,7 +109,7 @@ def augment_image(
     brightness covers the difference): half the CPU time per image of the same changes in
     float32, and a quarter of the bytes into the network (benchmarks/training.py).
     """
-    seed = lambda k: tf.stack([seeds[0], seeds[1] + k])  # noqa: E731
+    seed = lambda k: _draw_seed(seeds, k)  # noqa: E731
     x = tf.image.stateless_random_flip_left_right(image, seed(0))
     x = tf.image.stateless_random_flip_up_down(x, seed(1))
     if square:  # a 90-degree turn of a non-square image would change its shape
@@ -163,10 +168,12 @@ ZOOM_RANGE = (0.8, 1.25)
 def zoom_factor(seeds: tf.Tensor) -> tf.Tensor:
     """The image's zoom (1 for the unzoomed half, else log-uniform in ZOOM_RANGE), from the
     seeds of augment_image: the image and its target draw the same one."""
-    seed = lambda k: tf.stack([seeds[0], seeds[1] + k])  # noqa: E731
     low, high = ZOOM_RANGE
-    factor = tf.exp(tf.random.stateless_uniform([], seed(8), math.log(low), math.log(high)))
-    zoomed = tf.random.stateless_uniform([], seed(9), 0.0, 1.0) < 0.5
+    log_factor = tf.random.stateless_uniform(
+        [], _draw_seed(seeds, 8), math.log(low), math.log(high)
+    )
+    zoomed = tf.random.stateless_uniform([], _draw_seed(seeds, 9), 0.0, 1.0) < 0.5
+    factor = tf.exp(log_factor)
     return tf.where(zoomed, factor, 1.0)
 
 
