@@ -35,7 +35,7 @@ from microcnn.resources import (
     split_images,
     train_mem_mb,
 )
-from microcnn.scale import pixel_size_um, reference_pixels_per_unit
+from microcnn.scale import reference_pixel_size_um
 
 # A --configfile is the whole configuration (the schema's defaults fill in the rest): config.yaml
 # is read only when none is given, so that a user's file is not merged into it. Snakemake has
@@ -64,14 +64,7 @@ TRAIN_STYLES = [s for s in STYLES if s != config["training"]["held_out_style"]]
 # The classes as bands of mean grain area (um^2) and the pixel size of the reference scale: a
 # prediction's class follows from its area, at the image's pixel size.
 GRAIN_SIZE_CLASSES = GrainSizeClasses.from_config(config).to_json()
-REFERENCE_PIXEL_SIZE_UM = pixel_size_um(
-    config["measurement"]["domain_mm"],
-    reference_pixels_per_unit(
-        config["image"]["width"],
-        config["image"]["height"],
-        config["image"]["domain_fraction"],
-    ),
-)
+REFERENCE_PIXEL_SIZE_UM = reference_pixel_size_um(config)
 # The styles whose images each stage that reads the whole dataset reads (verify_dataset).
 STAGE_STYLES = {"train": TRAIN_STYLES, "predict": STYLES}
 # How every style is drawn (size, framing), without the list of styles, for the stages that do
