@@ -29,10 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from microcnn.classes import GrainSizeClasses
-from microcnn.config import validate_config
+from microcnn.config import load_config
 from microcnn.data.manifest import read_manifest, write_manifest
 from microcnn.imaging.looks import FAMILIES
 from microcnn.learning import training
@@ -63,13 +61,15 @@ def _figures(metrics: dict, look: str) -> tuple[float, float, float]:
     return scored["median_abs_dG"], scored["p90_abs_dG"], scored["accuracy"]
 
 
-def _e112(summary: Path, look: str) -> str:
-    for row in csv.DictReader(summary.open(encoding="utf-8")):
-        key = (row["look"], row["magnification"], row["estimator"])
-        if key == (look, "all", "E112 measurement"):
-            figures = (row["median_abs_dG"], row["p90_abs_dG"], row["accuracy"])
-            return _cell(*map(float, figures))
-    return "-"
+def _e112_cells(summary: Path) -> dict[str, str]:
+    """The classical measurement's figures per look, over all magnifications, as table cells."""
+    cells = {}
+    with summary.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if (row["magnification"], row["estimator"]) == ("all", "E112 measurement"):
+                figures = (row["median_abs_dG"], row["p90_abs_dG"], row["accuracy"])
+                cells[row["look"]] = _cell(*map(float, figures))
+    return cells
 
 
 def _cell(median: float, p90: float, accuracy: float) -> str:
@@ -92,7 +92,7 @@ def main() -> None:
                         "family")  # fmt: skip
     args = parser.parse_args()
 
-    config = validate_config(yaml.safe_load(args.config.read_text(encoding="utf-8")))
+    config = load_config(args.config)
     styles = list(config["image"]["styles"])
     families = args.families or [s for s in styles if s in FAMILIES]
     unknown = [f for f in families if f not in FAMILIES or f not in styles]
@@ -105,7 +105,7 @@ def main() -> None:
     # The training settings but held_out_style (not among them: the split applies it).
     settings = training.TrainingSettings.from_config(config["training"])
     run_metrics = json.loads((args.results / "predictions/metrics.json").read_text())
-    summary = args.results / "evaluation/summary.csv"
+    e112 = _e112_cells(args.results / "evaluation/summary.csv")
     train_rows = read_manifest(args.results / "split/train.csv")
     test_manifest = args.results / "split/test.csv"
 
@@ -137,7 +137,7 @@ def main() -> None:
         lines.append(
             f"| {' + '.join(out)} ({len(kept)} of {len(train_rows)} images, {seconds:.0f} s) "
             f"| {_cell(median, p90, accuracy)} | {_cell(*_figures(run_metrics, family))} "
-            f"| {_e112(summary, family)} | {_cell(*_figures(metrics, 'all'))} "
+            f"| {e112.get(family, '-')} | {_cell(*_figures(metrics, 'all'))} "
             f"| {'yes' if passes else 'no'} |"
         )
         print(lines[-1], flush=True)

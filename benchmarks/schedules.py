@@ -23,10 +23,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from microcnn.classes import G_PER_DECADE, GrainSizeClasses
-from microcnn.config import validate_config
+from microcnn.config import load_config
 from microcnn.data.manifest import read_manifest
 from microcnn.data.predictions import Z90, classify
 from microcnn.learning import architectures, training
@@ -84,7 +83,7 @@ def main() -> None:
                         "(for benchmarks/downscale.py --runtime keras)")  # fmt: skip
     args = parser.parse_args()
 
-    config = validate_config(yaml.safe_load(args.config.read_text(encoding="utf-8")))
+    config = load_config(args.config)
     classes = GrainSizeClasses.from_config(config)
     size = (config["image"]["height"], config["image"]["width"])
     base = training.TrainingSettings.from_config(config["training"])

@@ -30,13 +30,12 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import yaml
 from keras import layers
 from PIL import Image
 
 from microcnn import rng as seeding
 from microcnn.classes import G_PER_DECADE, GrainSizeClasses
-from microcnn.config import validate_config
+from microcnn.config import load_config
 from microcnn.data.manifest import ManifestRow, read_manifest
 from microcnn.data.predictions import classify
 from microcnn.learning import architectures, tf_setup, training
@@ -265,7 +264,7 @@ def main() -> None:
 
     from architectures import subsample  # benchmarks/architectures.py, beside this file
 
-    config = validate_config(yaml.safe_load(args.config.read_text(encoding="utf-8")))
+    config = load_config(args.config)
     classes = GrainSizeClasses.from_config(config)
     rows = read_manifest(args.train)
     if args.limit:
