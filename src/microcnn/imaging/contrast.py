@@ -1,6 +1,8 @@
 """Grain-contrast micrographs: the `contrast` family (polarised light, anodised aluminium,
 orientation or channelling contrast). Grains differ only in grey level or colour, with no
 boundary lines; each grain is shaded across and textured inside, under uneven light.
+Neighbouring grains always differ by a visible step, so that every grain the truth counts can
+be seen.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ CONTRAST_RANGES = {
     "blur": (0.3, 1.0),
     "noise": (0.004, 0.025),
     "jpeg_quality": (40.0, 90.0),
+    # Least difference between neighbouring grains' colours (largest RGB channel, 0-1): a
+    # boundary that shows no step cannot be seen, and a grain that cannot be seen cannot be
+    # counted (E112 counts delineated grains), yet the truth counts it.
+    "step": (0.05, 0.12),
 }
+
 CONTRAST_CHANCES = {"jpeg": 0.3}
 
 
@@ -38,11 +45,83 @@ def hsv_to_rgb(h: np.ndarray, s: np.ndarray, v: np.ndarray) -> np.ndarray:
     return v[:, None] * (1.0 - s[:, None] * ramp)
 
 
+def neighbour_pairs(labels: np.ndarray) -> np.ndarray:
+    """(m, 2) the grains that touch in the label map (4-neighbours), lower label first."""
+    keys = []
+    for first, second in ((labels[:, :-1], labels[:, 1:]), (labels[:-1, :], labels[1:, :])):
+        touch = (first != second) & (first >= 0) & (second >= 0)
+        a, b = first[touch].astype(np.int64), second[touch].astype(np.int64)
+        keys.append(np.minimum(a, b) << 32 | np.maximum(a, b))
+    # One integer per pair: a 1-D unique is several times faster than a row-wise one.
+    unique = np.unique(np.concatenate(keys))
+    return np.column_stack([unique >> 32, unique & 0xFFFFFFFF])
+
+
+def _adjacency(n: int, pairs: np.ndarray) -> list[list[int]]:
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    for p, q in pairs.tolist():
+        neighbours[p].append(q)
+        neighbours[q].append(p)
+    return neighbours
+
+
+def smallest_last(neighbours: list[list[int]]) -> list[int]:
+    """The grains in an order where each has at most 5 neighbours before it: the order of a
+    planar graph's smallest-last removal, reversed (a planar graph has a vertex of degree
+    at most 5)."""
+    degree = np.array([len(nb) for nb in neighbours], dtype=float)
+    removed = []
+    for _ in range(len(neighbours)):
+        g = int(np.argmin(degree))
+        removed.append(g)
+        degree[g] = np.inf
+        degree[neighbours[g]] -= 1
+    return removed[::-1]
+
+
+def distinct_values(
+    n: int, pairs: np.ndarray, low: float, high: float, step: float, rng: np.random.Generator
+) -> np.ndarray:
+    """(n,) values in [low, high], neighbours at least `step` apart (`step` at most a fifth of
+    the range).
+
+    Values sit on levels spaced at least `step` apart, each moved at random by at most what
+    keeps that distance; each grain, in smallest-last order, takes a level at random among
+    those its coloured neighbours (at most 5) have not: there are at least 6, so there is
+    always one. Redrawing the close grains at random instead left 17 % of grey neighbours
+    close: a grain among 6 neighbours rarely draws a free value by chance.
+    """
+    count = int((high - low) // step) + 1
+    # Level k at low + jitter + k spacing, moved by up to +-jitter: from low to high, and
+    # neighbouring levels at least spacing - 2 jitter = step apart.
+    spacing = (high - low + step) / count
+    jitter = (spacing - step) / 2
+    neighbours = _adjacency(n, pairs)
+    choice = rng.uniform(0.0, 1.0, n)
+    level = [-1] * n
+    # Plain Python: a few hundred grains of a few neighbours each, where NumPy calls per
+    # grain cost several times more.
+    for g in smallest_last(neighbours):
+        taken = {level[j] for j in neighbours[g]}
+        free = [k for k in range(count) if k not in taken]
+        level[g] = free[int(choice[g] * len(free))]
+    return low + jitter + spacing * np.array(level, dtype=float) + rng.uniform(-jitter, jitter, n)
+
+
 def _grain_colours(canvas: Canvas, params: Mapping[str, float]) -> np.ndarray:
-    """(n + 1, 3): each grain's colour, the margin last."""
+    """(n + 1, 3): each grain's colour, the margin last.
+
+    Neighbours' values (the largest RGB channel) differ by at least `step`, at most a fifth
+    of the value range. Drawn independently, 8 % of neighbouring pairs (17 % of grey ones)
+    were within 0.04 of each other, and the grains they hid made a contrast image's visible
+    grains up to 1.4 G larger than its truth.
+    """
     rng = canvas.rng("tint")
     n = canvas.n_grains
-    value = rng.uniform(params["low"], params["high"], n)
+    low, high = params["low"], params["high"]
+    step = min(params["step"], (high - low) / 5)
+    pairs = neighbour_pairs(canvas.labels)
+    value = distinct_values(n, pairs, low, high, step, rng)
     palette = int(params["palette"])
     if palette == 0:
         colours = np.repeat(value[:, None], 3, axis=1)
@@ -90,7 +169,8 @@ def paint_contrast(canvas: Canvas, params: Mapping[str, float]) -> tuple[np.ndar
 CONTRAST = Family(
     "contrast",
     "grain contrast (polarised light, anodised, orientation contrast): grains told apart by "
-    "grey level or colour only, no boundary lines, shading and texture inside grains",
+    "grey level or colour only, neighbours at least a step apart, no boundary lines, shading "
+    "and texture inside grains",
     CONTRAST_RANGES,
     paint_contrast,
     CONTRAST_CHANCES,
