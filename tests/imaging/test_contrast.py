@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 
 from microcnn.geometry.generate import ClassSpec, GenerationSettings, generate_one
+from microcnn.imaging.boundaries import neighbour_pairs
 from microcnn.imaging.canvas import Canvas
 from microcnn.imaging.contrast import (
     CONTRAST,
     _adjacency,
     _grain_colours,
     distinct_values,
-    neighbour_pairs,
     smallest_last,
 )
 from microcnn.imaging.render import cell_polygons
@@ -33,11 +33,6 @@ def fine_canvas() -> Canvas:
         len(polygons),
         3,
     )
-
-
-def test_neighbour_pairs_of_a_label_map():
-    labels = np.array([[-1, 0, 0, 1], [2, 2, 0, 1], [2, 2, 3, 3]])
-    assert neighbour_pairs(labels).tolist() == [[0, 1], [0, 2], [0, 3], [1, 3], [2, 3]]
 
 
 def test_smallest_last_leaves_at_most_five_earlier_neighbours(fine_canvas):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from microcnn.imaging import optics
+from microcnn.imaging.boundaries import neighbour_pairs
 from microcnn.imaging.canvas import Canvas, Family
 
 CONTRAST_RANGES = {
@@ -43,18 +44,6 @@ def hsv_to_rgb(h: np.ndarray, s: np.ndarray, v: np.ndarray) -> np.ndarray:
     k = (np.array([5.0, 3.0, 1.0])[None, :] + 6.0 * np.mod(h, 1.0)[:, None]) % 6.0
     ramp = np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
     return v[:, None] * (1.0 - s[:, None] * ramp)
-
-
-def neighbour_pairs(labels: np.ndarray) -> np.ndarray:
-    """(m, 2) the grains that touch in the label map (4-neighbours), lower label first."""
-    keys = []
-    for first, second in ((labels[:, :-1], labels[:, 1:]), (labels[:-1, :], labels[1:, :])):
-        touch = (first != second) & (first >= 0) & (second >= 0)
-        a, b = first[touch].astype(np.int64), second[touch].astype(np.int64)
-        keys.append(np.minimum(a, b) << 32 | np.maximum(a, b))
-    # One integer per pair: a 1-D unique is several times faster than a row-wise one.
-    unique = np.unique(np.concatenate(keys))
-    return np.column_stack([unique >> 32, unique & 0xFFFFFFFF])
 
 
 def _adjacency(n: int, pairs: np.ndarray) -> list[list[int]]:
