@@ -27,7 +27,7 @@ import numpy as np
 from microcnn.classes import G_PER_DECADE, GrainSizeClasses
 from microcnn.config import load_config
 from microcnn.data.manifest import read_manifest
-from microcnn.data.predictions import Z90, classify
+from microcnn.data.predictions import Z90, classify, shown_label
 from microcnn.learning import architectures, training
 from microcnn.learning.outputs import split_output
 
@@ -48,7 +48,8 @@ def scores(model_path: Path, test_manifest: Path, classes: GrainSizeClasses, siz
     dg = G_PER_DECADE * (truth - mean)  # positive: grains estimated too small
     correct = np.array(
         [
-            classify(r.path, float(m), float(s), classes, r.pixel_size_um).label == r.label
+            classify(r.path, float(m), float(s), classes, r.pixel_size_um).label
+            == shown_label(r, classes)
             for r, m, s in zip(rows, mean, sd, strict=True)
         ]
     )

@@ -37,7 +37,7 @@ from microcnn import rng as seeding
 from microcnn.classes import G_PER_DECADE, GrainSizeClasses
 from microcnn.config import load_config
 from microcnn.data.manifest import ManifestRow, read_manifest
-from microcnn.data.predictions import classify
+from microcnn.data.predictions import classify, shown_label
 from microcnn.learning import architectures, tf_setup, training
 from microcnn.learning.architectures import gaussian_nll, log10_area_error
 from microcnn.learning.outputs import split_output
@@ -208,7 +208,8 @@ def run(
         classify(r.path, float(m), float(s), classes, r.pixel_size_um, True).label
         for r, m, s in zip(test_rows, mean, sd, strict=True)
     ]
-    accuracy = float(np.mean([p == r.label for p, r in zip(predicted, test_rows, strict=True)]))
+    shown = [shown_label(r, classes) for r in test_rows]
+    accuracy = float(np.mean([p == t for p, t in zip(predicted, shown, strict=True)]))
     dg = G_PER_DECADE * np.abs(mean - truth)
     looks = [r.style for r in test_rows]
     by_look = {

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from microcnn.classes import GrainSizeClasses
+from microcnn.config import load_config
 from microcnn.data.predictions import columns
 
-from .helpers import SRC, edited, planned_jobs, read_csv, snakemake, write_config
+from .helpers import SRC, TINY, edited, planned_jobs, read_csv, snakemake, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +80,11 @@ def test_predictions_and_metrics(tiny_run):
     test = read_csv(tiny_run / "results" / "split" / "test.csv")
     assert [r["path"] for r in rows] == [r["path"] for r in test]
     assert list(rows[0]) == columns(["fine", "coarse"], with_truth=True)
-    assert [r["true_label"] for r in rows] == [r["label"] for r in test]
+    assert [r["drawn_label"] for r in rows] == [r["label"] for r in test]
+    classes = GrainSizeClasses.from_config(load_config(TINY))
+    for row, truth in zip(rows, test, strict=True):
+        shown = float(truth["mean_grain_area_px"]) * float(truth["pixel_size_um"]) ** 2
+        assert row["true_label"] == classes.label(shown)
     for row, truth in zip(rows, test, strict=True):
         assert row["true_mean_grain_area_px"] == truth["mean_grain_area_px"]
         # Each image's class and G at its own pixel size.

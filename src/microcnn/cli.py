@@ -97,17 +97,17 @@ def _note_reference_scale(args: argparse.Namespace, reference_um: float) -> None
         )
 
 
-def _write(args: argparse.Namespace, predictions, class_names, extra=None) -> None:
+def _write(args: argparse.Namespace, predictions, classes, extra=None) -> None:
     from microcnn.data.predictions import write_predictions
 
     if args.output:
         from microcnn.atomic import write_text
 
         buffer = io.StringIO()
-        write_predictions(buffer, predictions, class_names, extra=extra)
+        write_predictions(buffer, predictions, classes, extra=extra)
         write_text(args.output, buffer.getvalue())  # whole or not at all
     else:
-        write_predictions(sys.stdout, predictions, class_names, extra=extra)
+        write_predictions(sys.stdout, predictions, classes, extra=extra)
 
 
 def _finish(failed: int, total: int) -> int:
@@ -153,7 +153,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     estimates = model.estimate_files(files, on_error)
     predictions = [model.classify(e, args.pixel_size) for e in estimates]
-    _write(args, predictions, model.classes.names)
+    _write(args, predictions, model.classes)
     return _finish(failed, total)
 
 
@@ -200,7 +200,7 @@ def _measure(args: argparse.Namespace) -> int:
             "mean_intercept_px": f"{m.mean_intercept_px:.4f}",
             "grains_equivalent": f"{m.grains_equivalent:.1f}",
         }
-    _write(args, predictions, classes.names, extra)
+    _write(args, predictions, classes, extra)
     return _finish(failed, total)
 
 

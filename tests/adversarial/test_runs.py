@@ -111,7 +111,7 @@ def test_configs_at_the_edges_of_the_schema_run_to_the_end(tmp_path, name):
     test = read_csv(run / "results/split/test.csv")
     predictions = read_csv(run / "results/predictions/test.csv")
     assert [r["path"] for r in predictions] == [r["path"] for r in test]
-    assert {r["true_label"] for r in predictions} == set(EDGES[name]["classes"])
+    assert {r["drawn_label"] for r in predictions} == set(EDGES[name]["classes"])
     summary = read_csv(run / "results/evaluation/summary.csv")
     assert {r["estimator"] for r in summary} == {"CNN", "E112 measurement"}
 

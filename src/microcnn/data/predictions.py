@@ -22,7 +22,15 @@ from microcnn.classes import GrainSizeClasses, astm_g
 from microcnn.data.manifest import ManifestRow
 
 Z90 = 1.6448536  # a central 90 % interval of a normal is mean +- 1.645 sd
-TRUTH_COLUMNS = ["true_label", "style", "true_mean_grain_area_px", "magnification"]
+# true_label: the class of the grain size the image shows (what accuracy is scored against);
+# drawn_label: the class its microstructure was drawn from (what the split is stratified by).
+TRUTH_COLUMNS = [
+    "true_label",
+    "drawn_label",
+    "style",
+    "true_mean_grain_area_px",
+    "magnification",
+]
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,18 @@ def classify(
     )
 
 
+def shown_label(row: ManifestRow, classes: GrainSizeClasses) -> str:
+    """The class of the grain size an image shows: its true mean grain area at its pixel size.
+
+    Mostly the class its microstructure was drawn from, but a class's band reaches up to the
+    boundary and an image shows a part of the square: near the boundary the grains in view can
+    average across it. Grain size is defined by the image as given, so scores use this class.
+    Without a known area or pixel size, the drawn class.
+    """
+    area_um2 = row.mean_grain_area_px * row.pixel_size_um**2
+    return classes.label(area_um2) if math.isfinite(area_um2) else row.label
+
+
 def columns(class_names: Sequence[str], with_truth: bool) -> list[str]:
     """The CSV header: truth (for the workflow's test images), class, then the grain size."""
     truth = TRUTH_COLUMNS if with_truth else []
@@ -88,13 +108,14 @@ def columns(class_names: Sequence[str], with_truth: bool) -> list[str]:
 def write_predictions(
     out: TextIO,
     predictions: Sequence[Prediction],
-    class_names: Sequence[str],
+    classes: GrainSizeClasses,
     truth: Mapping[str, ManifestRow] | None = None,
     extra: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """CSV rows in `columns` order; micrometres and G are empty where the pixel size was not
     known (the class was then decided at the reference pixel size). `extra` adds columns per
     image path (the same names for every image), after the others."""
+    class_names = classes.names
     extra_names = list(next(iter(extra.values()))) if extra else []
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns(class_names, truth is not None) + extra_names)
@@ -103,7 +124,7 @@ def write_predictions(
         if truth is not None:
             row = truth[p.path]
             area, magnification = f"{row.mean_grain_area_px:.4f}", f"{row.magnification:.6f}"
-            known = [row.label, row.style, area, magnification]
+            known = [shown_label(row, classes), row.label, row.style, area, magnification]
         low, high = (10 ** (p.log10_area_px + k * Z90 * p.log10_sd) for k in (-1, 1))
         scale = (
             [f"{p.pixel_size_um:.6g}", f"{p.area_um2:.6g}", f"{astm_g(p.area_um2):.3f}"]
@@ -130,10 +151,10 @@ def write_predictions(
 def save_predictions(
     path: str | Path,
     predictions: Sequence[Prediction],
-    class_names: Sequence[str],
+    classes: GrainSizeClasses,
     truth: Mapping[str, ManifestRow] | None = None,
 ) -> None:
     """The predictions CSV written to `path` (atomically)."""
     buffer = io.StringIO()
-    write_predictions(buffer, predictions, class_names, truth)
+    write_predictions(buffer, predictions, classes, truth)
     write_text(path, buffer.getvalue())

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
 
-from microcnn.classes import G_PER_DECADE, delta_g
+from microcnn.classes import G_PER_DECADE, GrainSizeClasses, delta_g
 from microcnn.data.manifest import ManifestRow
-from microcnn.data.predictions import Prediction
+from microcnn.data.predictions import Prediction, shown_label
 
 ALL = "all"
 # Magnification bands (relative to the reference scale) that the scores are broken down by.
@@ -196,12 +196,16 @@ def _grain_size_error(
 
 
 def metrics(
-    predictions: Sequence[Prediction], truth: Mapping[str, ManifestRow], class_names: Sequence[str]
+    predictions: Sequence[Prediction],
+    truth: Mapping[str, ManifestRow],
+    classes: GrainSizeClasses,
 ) -> dict[str, Any]:
-    """metrics.json: grain-size error, accuracy and confusion matrix, overall and per look."""
+    """metrics.json: grain-size error, accuracy and confusion matrix, overall and per look; an
+    image's true class is the class of the grain size it shows (`shown_label`)."""
+    class_names = classes.names
 
     def summary(subset: Sequence[Prediction]) -> dict[str, Any]:
-        labels = [truth[p.path].label for p in subset]
+        labels = [shown_label(truth[p.path], classes) for p in subset]
         return {
             **confusion(labels, [p.label for p in subset], class_names),
             **_grain_size_error(subset, truth),

@@ -283,10 +283,10 @@ def evaluate_manifest(
         # Every test image was made by this workflow: one that cannot be read is a broken run.
         raise RuntimeError("unreadable test images:\n" + "\n".join(failures))
     predictions = [model.classify(e, truth[e.path].pixel_size_um) for e in estimates]
-    save_predictions(predictions_path, predictions, model.classes.names, truth)
+    save_predictions(predictions_path, predictions, model.classes, truth)
     from microcnn.evaluation.scores import metrics  # scikit-learn: not needed by the CLI
 
-    result = metrics(predictions, truth, model.classes.names)
+    result = metrics(predictions, truth, model.classes)
     result["views"] = model.views  # how the figures were made: views averaged per image
     write_text(metrics_path, json.dumps(result, indent=2) + "\n")
     return result

@@ -18,7 +18,7 @@ import numpy as np
 from microcnn.atomic import write_text
 from microcnn.classes import G_PER_DECADE, GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, read_manifest
-from microcnn.data.predictions import Prediction, classify, save_predictions
+from microcnn.data.predictions import Prediction, classify, save_predictions, shown_label
 from microcnn.measurement.measure import read_measurements
 
 
@@ -60,7 +60,7 @@ def run_baseline(
     save_predictions(
         predictions_path,
         predict(areas, test, classes, sd),
-        classes.names,
+        classes,
         {r.path: r for r in test},
     )
     train_predictions = predict(areas, train, classes, sd)
@@ -72,7 +72,12 @@ def run_baseline(
         "log10_error_mean": float(np.mean(errors)),
         "median_abs_delta_g_train": float(G_PER_DECADE * np.median(np.abs(errors))),
         "train_accuracy": float(
-            np.mean([p.label == r.label for p, r in zip(train_predictions, train, strict=True)])
+            np.mean(
+                [
+                    p.label == shown_label(r, classes)
+                    for p, r in zip(train_predictions, train, strict=True)
+                ]
+            )
         ),
     }
     write_text(summary_path, json.dumps(summary, indent=2) + "\n")
