@@ -8,6 +8,8 @@ import pytest
 from PIL import Image
 
 from microcnn.geometry.generate import GenerationSettings, generate_one
+from microcnn.imaging.boundaries import neighbour_pairs
+from microcnn.imaging.contrast import CONTRAST_RANGES
 from microcnn.imaging.images import load_image
 from microcnn.imaging.render import (
     STYLES,
@@ -234,3 +236,22 @@ def test_mosaic_grains_differ_only_by_fill_with_no_lines_or_seams(coarse_spec):
         assert (pixels[edge] >= low[edge] - 2).all()  # no dark boundary line
         assert (pixels[edge] <= high[edge] + 2).all()  # no light seam
     assert any(coloured) and not all(coloured)
+
+
+def test_mosaic_neighbours_differ_by_at_least_a_step(fine_spec):
+    """Without lines a boundary is only a step in shade: every pair of touching grains differs
+    by the contrast family's least step in value (largest channel), so no grain the truth
+    counts is hidden."""
+    mesh, _ = generate_one(fine_spec, 2, 0, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    view = ImageSettings().reference_view
+    labels = label_map(polygons, view)
+    pairs = neighbour_pairs(labels)
+    assert len(pairs) > 2 * len(polygons)
+    renderer = Renderer(style=STYLES["mosaic"])
+    for seed in range(4):
+        value = renderer.render_polygons(polygons, seed, view).max(axis=2).astype(int)
+        fill = np.array([np.bincount(value[labels == g]).argmax() for g in range(len(polygons))])
+        least = np.abs(fill[pairs[:, 0]] - fill[pairs[:, 1]]).min()
+        assert least >= 255 * CONTRAST_RANGES["step"][0] - 2
+        assert np.array_equal(renderer.render_polygons(polygons, seed, view).max(axis=2), value)

@@ -24,11 +24,12 @@ from microstructpy.meshing import PolyMesh
 from PIL import Image
 
 from microcnn.atomic import write_bytes, write_csv
+from microcnn.imaging.boundaries import neighbour_pairs
 from microcnn.imaging.canvas import Family
-from microcnn.imaging.contrast import hsv_to_rgb
+from microcnn.imaging.contrast import CONTRAST_RANGES, distinct_values, hsv_to_rgb
 from microcnn.imaging.looks import FAMILIES
 from microcnn.imaging.settings import ImageSettings
-from microcnn.imaging.view import View, truth
+from microcnn.imaging.view import View, label_map, truth
 from microcnn.rng import derive_seed, random_generator
 from microcnn.scale import pixel_size_um
 
@@ -168,19 +169,34 @@ class Renderer:
         self.collection.set_verts(polygons)
         rng = np.random.default_rng(seed)
         if self.style.random_fill:
-            self.collection.set_facecolors(self._fills(len(polygons), rng))
+            self.collection.set_facecolors(self._fills(polygons, view, rng))
         self.canvas.draw()
         pixels = np.array(np.asarray(self.canvas.buffer_rgba())[:, :, :3])
         if self.style.blur_px or self.style.noise:
             pixels = self._optical(pixels, rng)
         return pixels
 
-    def _fills(self, n: int, rng: np.random.Generator) -> np.ndarray:
+    def _fills(
+        self, polygons: list[np.ndarray], view: View, rng: np.random.Generator
+    ) -> np.ndarray:
         """(n, 3) RGB fills in 0-1: a grey level per grain, or for "mosaic" in half the
-        images a colour per grain (random hue, saturation 0.2-0.8, value the grey level)."""
+        images a colour per grain (random hue, saturation 0.2-0.8, value the grey level).
+
+        Without lines (mosaic) a boundary is only the step between two fills, so neighbours'
+        levels are at least a step apart, as in the contrast family: drawn independently,
+        neighbours that drew close levels hid boundaries that the truth counts. Neighbours are
+        the grains that touch in the label map at this view: a sliver cell thinner than a
+        pixel there leaves the grains on either side touching."""
+        n = len(polygons)
         low, high = self.style.grey_range
-        levels = rng.integers(low, high + 1, size=n) / 255.0
-        if self.style.fill == "mosaic" and rng.uniform() < 0.5:
+        if self.style.fill != "mosaic":
+            levels = rng.integers(low, high + 1, size=n) / 255.0
+            return np.repeat(levels[:, None], 3, axis=1)
+        lo, hi = low / 255.0, high / 255.0
+        step = min(rng.uniform(*CONTRAST_RANGES["step"]), (hi - lo) / 5)
+        pairs = neighbour_pairs(label_map(polygons, view))
+        levels = distinct_values(n, pairs, lo, hi, step, rng)
+        if rng.uniform() < 0.5:
             hue = rng.uniform(0.0, 1.0, n)
             return hsv_to_rgb(hue, rng.uniform(0.2, 0.8, n), levels)
         return np.repeat(levels[:, None], 3, axis=1)
