@@ -46,7 +46,8 @@ LOOK_NAMES = ("reference", "micrograph", "etched")
 TOLERANCE = 0.15
 # Scales of the 1024x768 images relative to the reference (the square's 222 px at 432x288):
 # the pipeline's framing at 1024x768, and one whose downscale (half of it) is trained on too.
-SCALES = (768 * 0.77 / ImageSettings().domain_pixels, 1.8)
+REFERENCE_SIDE_PX = ImageSettings().domain_pixels
+SCALES = (ImageSettings(1024, 768).domain_pixels / REFERENCE_SIDE_PX, 1.8)
 
 
 def render_pairs(folder: Path) -> list[tuple[float, str, float, Path, Path]]:
@@ -59,7 +60,7 @@ def render_pairs(folder: Path) -> list[tuple[float, str, float, Path, Path]]:
         mesh, _ = generate_one(spec, seed, 0, GenerationSettings())
         polygons = cell_polygons(mesh)
         for scale in SCALES:
-            view = View.centred(1024, 768, scale * ImageSettings().domain_pixels)
+            view = View.centred(1024, 768, scale * REFERENCE_SIDE_PX)
             true_area = truth(polygons, view).mean_grain_area_px
             for look in LOOK_NAMES:
                 pixels = Renderer(settings, style=LOOKS[look]).render_polygons(polygons, seed, view)

@@ -85,7 +85,6 @@ def test_predictions_and_metrics(tiny_run):
     for row, truth in zip(rows, test, strict=True):
         shown = float(truth["mean_grain_area_px"]) * float(truth["pixel_size_um"]) ** 2
         assert row["true_label"] == classes.label(shown)
-    for row, truth in zip(rows, test, strict=True):
         assert row["true_mean_grain_area_px"] == truth["mean_grain_area_px"]
         # Each image's class and G at its own pixel size.
         assert row["pixel_size_um"] == truth["pixel_size_um"] and row["astm_g"]

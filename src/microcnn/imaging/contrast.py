@@ -71,8 +71,8 @@ def smallest_last(neighbours: list[list[int]]) -> list[int]:
 def distinct_values(
     n: int, pairs: np.ndarray, low: float, high: float, step: float, rng: np.random.Generator
 ) -> np.ndarray:
-    """(n,) values in [low, high], neighbours at least `step` apart (`step` at most a fifth of
-    the range).
+    """(n,) values in [low, high], neighbours at least `step` apart, or a fifth of the range
+    where that is less (so that there are at least 6 levels).
 
     Values sit on levels spaced at least `step` apart, each moved at random by at most what
     keeps that distance; each grain, in smallest-last order, takes a level at random among
@@ -80,6 +80,7 @@ def distinct_values(
     always one. Redrawing the close grains at random instead left 17 % of grey neighbours
     close: a grain among 6 neighbours rarely draws a free value by chance.
     """
+    step = min(step, (high - low) / 5)
     count = int((high - low) // step) + 1
     # Level k at low + jitter + k spacing, moved by up to +-jitter: from low to high, and
     # neighbouring levels at least spacing - 2 jitter = step apart.
@@ -108,9 +109,8 @@ def _grain_colours(canvas: Canvas, params: Mapping[str, float]) -> np.ndarray:
     rng = canvas.rng("tint")
     n = canvas.n_grains
     low, high = params["low"], params["high"]
-    step = min(params["step"], (high - low) / 5)
     pairs = neighbour_pairs(canvas.labels)
-    value = distinct_values(n, pairs, low, high, step, rng)
+    value = distinct_values(n, pairs, low, high, params["step"], rng)
     palette = int(params["palette"])
     if palette == 0:
         colours = np.repeat(value[:, None], 3, axis=1)

@@ -192,10 +192,9 @@ class Renderer:
         if self.style.fill != "mosaic":
             levels = rng.integers(low, high + 1, size=n) / 255.0
             return np.repeat(levels[:, None], 3, axis=1)
-        lo, hi = low / 255.0, high / 255.0
-        step = min(rng.uniform(*CONTRAST_RANGES["step"]), (hi - lo) / 5)
+        step = rng.uniform(*CONTRAST_RANGES["step"])
         pairs = neighbour_pairs(label_map(polygons, view))
-        levels = distinct_values(n, pairs, lo, hi, step, rng)
+        levels = distinct_values(n, pairs, low / 255.0, high / 255.0, step, rng)
         if rng.uniform() < 0.5:
             hue = rng.uniform(0.0, 1.0, n)
             return hsv_to_rgb(hue, rng.uniform(0.2, 0.8, n), levels)
