@@ -120,6 +120,13 @@ def grey(rgb: np.ndarray) -> np.ndarray:
     return rgb @ _LUMA
 
 
+def _channel_max(rgb: np.ndarray) -> np.ndarray:
+    """The largest of the three channels at each pixel: the same as rgb.max(axis=2), which
+    NumPy reduces one pixel at a time along the short last axis, about 30 times slower
+    (measured: 3.3 ms against 0.11 ms at 432x288); it was a quarter of the measure stage."""
+    return np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+
+
 def noise_sigma(g: np.ndarray) -> float:
     """Robust estimate of additive noise: the MAD of horizontal neighbour differences.
 
@@ -211,7 +218,7 @@ def boundary_mask(rgb: np.ndarray, boundary_px: int = 2) -> np.ndarray:
     for axis in (0, 1):
         # Views with `axis` first; writing to `marks` writes to `mask`.
         c, gg, marks = (np.moveaxis(a, axis, 0) for a in (rgb, g, mask))
-        diff = np.abs(c[1:] - c[:-1]).max(axis=2)
+        diff = _channel_max(np.abs(c[1:] - c[:-1]))
         sharp = diff > step
         darker_first = gg[1:] > gg[:-1]
         marks[:-1] |= sharp & darker_first
