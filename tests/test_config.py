@@ -34,7 +34,7 @@ def test_defaults_are_filled_at_every_level():
     assert config["training"]["invert"] is True
     assert config["generation"] == {
         "generator": "fast",
-        "batch_size": 50,
+        "batch_size": 100,
         "rtol": "fit",
         "max_attempts": 10000,
     }
