@@ -83,6 +83,7 @@ CONFIGS = st.fixed_dictionaries(
             invert=st.booleans(),
             blur=st.booleans(),
             zoom=st.booleans(),
+            halve=st.booleans(),
             threads=integer(1, 64),
         ),
         "prediction": optional(views=st.sampled_from([1, 2, 4])),

@@ -11,11 +11,15 @@ from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
 from microcnn.learning.training import (
     BLUR_SIGMA_PX,
+    HALVE_MIN_AREA_PX,
+    HALVE_SHARE,
     ZOOM_RANGE,
     TrainingDivergedError,
     TrainingSettings,
     augment_image,
     check_finite,
+    halve,
+    halve_chosen,
     make_dataset,
     optimiser_and_callbacks,
     random_blur,
@@ -251,6 +255,60 @@ def test_zoomed_batches_carry_the_area_of_what_they_show(tmp_path):
     # Without zoom every target is the image's own.
     plain = make_dataset(rows, 64, 96, 8, shuffle_seed=3, augment=True, invert=False)
     np.testing.assert_allclose(np.concatenate([y.numpy() for _, y in plain]), np.log10(256.0))
+
+
+def test_halving_averages_2x2_blocks_and_drops_an_odd_edge():
+    image = np.arange(5 * 7 * 3, dtype=np.uint8).reshape(5, 7, 3)
+    out = halve(image).numpy()
+    assert out.shape == (2, 3, 3) and out.dtype == np.uint8
+    block = image[2:4, 4:6].astype(float).mean(axis=(0, 1))
+    np.testing.assert_array_equal(out[1, 2], np.round(block))
+
+
+def test_halving_is_drawn_for_a_share_of_the_images_whose_grains_stay_large_enough():
+    import tensorflow as tf
+
+    def share(area: float) -> float:
+        target = tf.constant(np.log10(area), tf.float32)
+        draws = [
+            bool(halve_chosen(target, tf.constant([k, 5 * k + 2], tf.int64))) for k in range(400)
+        ]
+        return float(np.mean(draws))
+
+    assert share(4 * HALVE_MIN_AREA_PX * 0.9) == 0.0  # a quarter of it would be too small
+    assert share(4 * HALVE_MIN_AREA_PX * 1.1) == pytest.approx(HALVE_SHARE, abs=0.07)
+    assert share(1e5) == pytest.approx(HALVE_SHARE, abs=0.07)
+
+
+def test_halved_images_come_in_batches_of_their_own_with_a_quarter_of_the_area(tmp_path):
+    """The dark square's area in every image, halved or not, is its target; small squares
+    (whose quarter would be under HALVE_MIN_AREA_PX) are never halved."""
+    rows = []
+    for side, name in ((32, "big"), (12, "small")):
+        path = tmp_path / f"{name}.png"
+        Image.fromarray(_square_image(64, 96, side)).save(path)
+        rows += [ManifestRow(str(path), "fine", "reference", side * side, 4.5, 1.0)] * 40
+
+    def batches():
+        ds = make_dataset(rows, 64, 96, 8, shuffle_seed=3, augment=True, invert=False, halve=True)
+        return [(x.numpy(), y.numpy()) for x, y in ds]
+
+    seen = {}
+    for x, y in batches():
+        assert x.shape[1:3] in ((64, 96), (32, 48))  # one size per batch
+        for image, target in zip(x[..., 0].astype(float), y, strict=True):
+            middle = (image.min() + image.max()) / 2
+            dark = (image < middle).sum()
+            assert np.log10(dark) == pytest.approx(target, abs=0.03)
+            key = ("halved" if x.shape[1] == 32 else "full", "big" if dark > 200 else "small")
+            seen[key] = seen.get(key, 0) + 1
+    assert sum(seen.values()) == 80
+    assert 4 <= seen[("halved", "big")] <= 18 and ("halved", "small") not in seen
+    again = batches()
+    assert all(
+        np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+        for a, b in zip(batches(), again, strict=True)
+    )
 
 
 def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys):

@@ -44,6 +44,7 @@ class TrainingSettings:
     invert: bool = True
     blur: bool = False
     zoom: bool = False
+    halve: bool = False
     threads: int = 2
 
     @classmethod
@@ -199,6 +200,44 @@ def random_zoom(x: tf.Tensor, factor: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     )[0]
 
 
+# With `halve`: the share of the training images taken at half size, of those whose grains keep
+# at least HALVE_MIN_AREA_PX there (a grain's area in pixels falls to a quarter).
+HALVE_SHARE = 0.25
+HALVE_MIN_AREA_PX = 100.0
+_HALVE_SHIFT = math.log10(4.0)
+
+
+def halve_chosen(target: tf.Tensor, seeds: tf.Tensor) -> tf.Tensor:
+    """Whether an image of log10 area `target` is halved (HALVE_SHARE of those whose halved
+    grains keep HALVE_MIN_AREA_PX): smaller grains halved are a few pixels across and are not
+    measured even by eye."""
+    big_enough = target - _HALVE_SHIFT >= math.log10(HALVE_MIN_AREA_PX)
+    drawn = tf.random.stateless_uniform([], _draw_seed(seeds, 11), 0.0, 1.0) < HALVE_SHARE
+    return tf.logical_and(big_enough, drawn)
+
+
+def halve(image: tf.Tensor) -> tf.Tensor:
+    """A uint8 (H, W, C) image at half its width and height, each pixel the mean of a 2x2 block
+    (an odd last row or column dropped): the same specimen taken at half the resolution, its
+    lines half as wide and fainter, every grain a quarter of its area in pixels."""
+    x = tf.nn.avg_pool2d(tf.cast(image, tf.float32)[None], 2, 2, "VALID")[0]
+    return tf.cast(tf.round(x), tf.uint8)
+
+
+def _batched_by_size(ds: tf.data.Dataset, batch_size: int) -> tf.data.Dataset:
+    """Batches of `ds`'s (image, target, halved) elements, full-size and halved images in
+    batches of their own (a batch holds one image size); the flag is dropped."""
+
+    def batches(_key: tf.Tensor, window: tf.data.Dataset) -> tf.data.Dataset:
+        return window.batch(batch_size).map(lambda x, y, _: (x, y))
+
+    return ds.group_by_window(
+        key_func=lambda x, y, halved: tf.cast(halved, tf.int64),
+        reduce_func=batches,
+        window_size=batch_size,
+    )
+
+
 def targets(rows: Sequence[ManifestRow]) -> np.ndarray:
     """log10 of each image's true mean grain area in its own pixels: what the network learns."""
     areas = np.array([r.mean_grain_area_px for r in rows], dtype=np.float64)
@@ -218,11 +257,13 @@ def make_dataset(
     invert: bool = True,
     blur: bool = False,
     zoom: bool = False,
+    halve: bool = False,
 ) -> tf.data.Dataset:
     """Batches of (image, log10 true mean grain area in px); shuffled every epoch when given a
     seed, augmented after the cache when asked (so every epoch sees new variants; half of them
-    inverted with `invert`, half blurred with `blur`, half zoomed with `zoom`, their targets
-    moved with them)."""
+    inverted with `invert`, half blurred with `blur`, half zoomed with `zoom`, a quarter of
+    those whose grains are large enough taken at half size with `halve`, their targets moved
+    with them)."""
     paths = [r.path for r in rows]
     ds = tf.data.Dataset.from_tensor_slices((paths, targets(rows)))
     ds = ds.map(
@@ -240,15 +281,26 @@ def make_dataset(
             seed=shuffle_seed or 0, rerandomize_each_iteration=True
         ).batch(2)
         square = height == width
+
+        def augmented(xy, s):
+            x = augment_image(xy[0], s, square, invert, blur, zoom)
+            y = xy[1] + zoom_shift(s) if zoom else xy[1]
+            return _halve_some(x, y, s) if halve else (x, y)
+
         ds = tf.data.Dataset.zip(ds, seeds).map(
-            lambda xy, s: (
-                augment_image(xy[0], s, square, invert, blur, zoom),
-                xy[1] + zoom_shift(s) if zoom else xy[1],
-            ),
-            num_parallel_calls=tf.data.AUTOTUNE,
-            deterministic=True,
+            augmented, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
         )
+        if halve:
+            return _batched_by_size(ds, batch_size).prefetch(tf.data.AUTOTUNE)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _halve_some(image: tf.Tensor, target: tf.Tensor, seeds: tf.Tensor):
+    """(image, target, halved): the image halved and its target moved when `halve_chosen`."""
+    chosen = halve_chosen(target, seeds)
+    x = tf.cond(chosen, lambda: halve(image), lambda: image)
+    x.set_shape([None, None, image.shape[-1]])
+    return x, tf.where(chosen, target - _HALVE_SHIFT, target), chosen
 
 
 # The line each epoch's training speed is logged with (benchmarks/pipeline.py reads it back).
@@ -375,6 +427,7 @@ def train(
         invert=settings.invert,
         blur=settings.blur,
         zoom=settings.zoom,
+        halve=settings.halve,
     )
     val_ds = make_dataset(val_rows, height, width, settings.batch_size)
 
