@@ -331,6 +331,32 @@ def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys
     assert sorted(p.name for p in out.iterdir()) == ["h.csv", "m.json", "m.keras"]
 
 
+def test_training_with_halved_batches_runs_and_repeats_itself(tmp_path, capsys):
+    """Batches of two image sizes go through one fit; the same seed gives the same history.
+    Images whose half would be below the network's least side (28 px) are never halved."""
+    halving = TrainingSettings(epochs=2, batch_size=4, early_stopping_patience=0, halve=True)
+    plain = TrainingSettings(epochs=2, batch_size=4, early_stopping_patience=0)
+
+    def run(name: str, size: tuple[int, int], settings: TrainingSettings) -> str:
+        folder = tmp_path / f"{size[0]}x{size[1]}"
+        if not folder.exists():
+            folder.mkdir()
+            write_manifest(folder / "train.csv", _images(folder, 8, size=size))
+        out = folder / name
+        train(folder / "train.csv", CLASSES, size[1], size[0], settings, 1, out / "m.keras",
+              out / "h.csv", 4.5)  # fmt: skip
+        return (out / "h.csv").read_text()
+
+    history = run("a", (64, 56), halving)
+    assert len(read_csv(tmp_path / "64x56" / "a" / "h.csv")) == 2
+    assert run("b", (64, 56), halving) == history
+    assert run("plain", (64, 56), plain) != history  # some images were halved
+    capsys.readouterr()
+    # 48x32 halved is 24x16: training goes on, every image at full size, and says so.
+    assert run("small", (48, 32), halving) == run("small-plain", (48, 32), plain)
+    assert "none is halved" in capsys.readouterr().out
+
+
 def test_a_replicate_trains_from_another_seed_on_the_same_images_and_split(tmp_path):
     rows = _images(tmp_path, 6)
     manifest = tmp_path / "train.csv"

@@ -19,6 +19,7 @@ from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.data.split import n_validation_images
 from microcnn.learning import tf_setup
 from microcnn.learning.architectures import build, gaussian_nll, log10_area_error
+from microcnn.learning.input_size import MIN_SIDE
 from microcnn.learning.model_files import metadata_path
 from microcnn.rng import derive_seed, random_generator
 from microcnn.workflow_io import StageError
@@ -417,6 +418,12 @@ def train(
     tf_setup.configure(settings.threads, seed)
     rows = read_manifest(train_manifest)
     train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
+    halve = settings.halve and min(height, width) // 2 >= MIN_SIDE[settings.architecture]
+    if settings.halve and not halve:
+        print(
+            f"training.halve: {width}x{height} images at half size would be smaller than the "
+            f"network's least side ({MIN_SIDE[settings.architecture]} px); none is halved"
+        )
     train_ds = make_dataset(
         train_rows,
         height,
@@ -427,7 +434,7 @@ def train(
         invert=settings.invert,
         blur=settings.blur,
         zoom=settings.zoom,
-        halve=settings.halve,
+        halve=halve,
     )
     val_ds = make_dataset(val_rows, height, width, settings.batch_size)
 
