@@ -11,7 +11,9 @@ Reported per set-up: training images/s (training images over the median training
 epochs 2..N; epoch 1 also decodes and caches the PNGs), CPU-ms per training image (process
 time, all threads), the input pipeline alone (images/s and CPU-ms per image over one pass
 of the augmented, cached dataset), and on the test manifest: class accuracy, median and 90th
-percentile |dG| overall and per look. Ratios are today / before.
+percentile |dG| overall and per look. Ratios are today / before. "today" is float32; the
+"bfloat16" set-up is today's network with training.precision: bfloat16 (``--setups today
+bfloat16`` compares the two).
 
 Run: python benchmarks/training.py --train results/split/train.csv --test results/split/test.csv
      [--epochs 6] [--limit 900] [--out training.md]
@@ -114,10 +116,16 @@ def today_network(log10_area_mean: float) -> keras.Model:
     return architectures.build("compact", log10_area_mean)
 
 
+def bfloat16_network(log10_area_mean: float) -> keras.Model:
+    """Today's network with its convolutions in bfloat16 (training.precision: bfloat16)."""
+    return architectures.build("compact", log10_area_mean, precision="bfloat16")
+
+
 # "before" and "today" are the comparison; the others split today's change into its parts.
 SETUPS = {
     "before": SetUp("before", before_network, before_augment),
     "today": SetUp("today", today_network, training.augment_image),
+    "bfloat16": SetUp("bfloat16", bfloat16_network, training.augment_image),
     "network-only": SetUp("network-only", today_network, before_augment),
     "augmentation-only": SetUp("augmentation-only", before_network, training.augment_image),
     "pooled-patches": SetUp("pooled-patches", pooled_patches_network, training.augment_image),
@@ -302,6 +310,13 @@ def main() -> None:
             f" image {t.input_cpu_ms / b.input_cpu_ms:.2f}x; accuracy {t.accuracy:.3f} vs"
             f" {b.accuracy:.3f}; median |dG| {t.delta_g['all'][0]:.3f}"
             f" vs {b.delta_g['all'][0]:.3f}."
+        )
+    if {"bfloat16", "today"} <= by_name.keys():
+        h, t = by_name["bfloat16"], by_name["today"]
+        notes.append(
+            f"bfloat16 / today (float32): {speed_ratios(h, t)}; accuracy {h.accuracy:.3f} vs"
+            f" {t.accuracy:.3f}; median |dG| {h.delta_g['all'][0]:.3f}"
+            f" vs {t.delta_g['all'][0]:.3f}."
         )
     if {"patches-only", "today"} <= by_name.keys():
         f, t = by_name["patches-only"], by_name["today"]

@@ -69,6 +69,10 @@ def _error(config) -> str:
         ({"training": {"blur": 1}}, ["training.blur", "not of type 'boolean'"]),
         ({"training": {"zoom": "on"}}, ["training.zoom", "not of type 'boolean'"]),
         ({"prediction": {"views": 3}}, ["prediction.views", "[1, 2, 4]"]),
+        (
+            {"training": {"precision": "float16"}},
+            ["training.precision", "['auto', 'float32', 'bfloat16']"],
+        ),
         ({"imgae": {}}, ["'imgae' was unexpected", "allowed keys", "image"]),
     ],
 )
@@ -127,3 +131,11 @@ def test_the_schema_offers_the_views_prediction_knows():
     views = yaml.safe_load(SCHEMA.read_text())["properties"]["prediction"]["properties"]["views"]
     assert tuple(views["enum"]) == VIEWS and views["default"] == DEFAULT_VIEWS
     assert validate_config(MINIMAL, SCHEMA)["prediction"]["views"] == DEFAULT_VIEWS
+
+
+def test_the_schema_offers_the_precisions_training_knows():
+    from microcnn.learning.precision import PRECISIONS
+
+    schema = yaml.safe_load(SCHEMA.read_text())
+    precision = schema["properties"]["training"]["properties"]["precision"]
+    assert tuple(precision["enum"]) == PRECISIONS and precision["default"] == "auto"

@@ -44,6 +44,31 @@ def test_rescaling_is_the_first_layer(architecture, low, high):
     assert first.scale * 255 + offset == pytest.approx(high)
 
 
+@pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
+def test_a_bfloat16_trunk_keeps_a_float32_head_and_float32_weights(architecture):
+    import keras
+
+    before = keras.config.dtype_policy().name
+    mixed = build(architecture, log10_area_mean=2.5, precision="bfloat16")
+    assert keras.config.dtype_policy().name == before  # building leaves the default alone
+    head = {"specimen_weight", "specimen_average", "hidden", "log10_area"}
+    for layer in mixed.layers[1:]:
+        expected = "float32" if layer.name in head else "bfloat16"
+        assert layer.compute_dtype == expected, layer.name
+    assert all(w.dtype == "float32" for w in mixed.weights)
+    # Its weights go into a float32 network of the same kind, which gives nearly its answers.
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(0, 0.1, w.shape).astype("float32") for w in mixed.get_weights()]
+    mixed.set_weights(weights)
+    plain = build(architecture, log10_area_mean=2.5)
+    plain.set_weights(weights)
+    x = rng.integers(0, 255, size=(2, 64, 96, 3)).astype("uint8")
+    a, b = np.asarray(mixed.predict_on_batch(x)), np.asarray(plain.predict_on_batch(x))
+    assert a.dtype == b.dtype == np.float32
+    np.testing.assert_allclose(a, b, rtol=0.05, atol=0.01)
+    assert not np.array_equal(a, b)  # the trunk did compute in bfloat16
+
+
 def test_specimen_average_weights_positions():
     features = np.zeros((1, 2, 2, 1), dtype="float32")
     features[0, 0, 0, 0] = 4.0  # the one specimen position has feature 4, the margin 0

@@ -9,6 +9,7 @@ from PIL import Image
 
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
+from microcnn.learning.architectures import load
 from microcnn.learning.training import (
     BLUR_SIGMA_PX,
     HALVE_MIN_AREA_PX,
@@ -355,6 +356,33 @@ def test_training_with_halved_batches_runs_and_repeats_itself(tmp_path, capsys):
     # 48x32 halved is 24x16: training goes on, every image at full size, and says so.
     assert run("small", (48, 32), halving) == run("small-plain", (48, 32), plain)
     assert "none is halved" in capsys.readouterr().out
+
+
+def test_bfloat16_training_repeats_itself_and_saves_a_float32_model(tmp_path, capsys):
+    rows = _images(tmp_path, 6)
+    manifest = tmp_path / "train.csv"
+    write_manifest(manifest, rows)
+
+    def run(name: str, precision: str) -> tuple[dict, str]:
+        settings = TrainingSettings(
+            epochs=2, batch_size=4, early_stopping_patience=0, precision=precision
+        )
+        out = tmp_path / name
+        meta = train(manifest, CLASSES, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 1.0)
+        return meta, (out / "h.csv").read_text()
+
+    (meta, history), (_, again), (plain, other) = (
+        run("a", "bfloat16"),
+        run("b", "bfloat16"),
+        run("c", "float32"),
+    )
+    assert history == again  # same seed, same arithmetic: the same run
+    assert history != other  # the arithmetic did change
+    assert (meta["training_precision"], plain["training_precision"]) == ("bfloat16", "float32")
+    log = capsys.readouterr().out
+    assert "training precision: bfloat16 (training.precision)" in log
+    saved = load(tmp_path / "a" / "m.keras")
+    assert {layer.compute_dtype for layer in saved.layers[1:]} == {"float32"}
 
 
 def test_a_replicate_trains_from_another_seed_on_the_same_images_and_split(tmp_path):

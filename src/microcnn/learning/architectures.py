@@ -10,11 +10,14 @@ trained by its negative log-likelihood (`gaussian_nll`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import keras
 from keras import layers, ops
 
 from microcnn.learning.outputs import MAX_LOG10_SD, MIN_LOG10_SD
+from microcnn.learning.precision import TRUNK_POLICY
 
 
 @keras.saving.register_keras_serializable(package="microcnn")
@@ -35,13 +38,18 @@ class SpecimenAverage(layers.Layer):
 
 
 def _head(x, features, log10_area_mean: float) -> keras.KerasTensor:
-    """Specimen weights, the weighted log-average and a small dense head giving (mean, log sd)."""
-    weights = layers.Conv2D(1, 1, activation="sigmoid", name="specimen_weight")(x)
-    pooled = SpecimenAverage(name="specimen_average")([features, weights])
-    hidden = layers.Dense(32, activation="relu", name="hidden")(pooled)
+    """Specimen weights, the weighted log-average and a small dense head giving (mean, log sd).
+
+    Always float32, whatever the trunk computes in: the average runs over thousands of
+    positions, and bfloat16's 8-bit mantissa would round the log area to about 0.01 decades.
+    """
+    weights = layers.Conv2D(1, 1, activation="sigmoid", name="specimen_weight", dtype="float32")(x)
+    pooled = SpecimenAverage(name="specimen_average", dtype="float32")([features, weights])
+    hidden = layers.Dense(32, activation="relu", name="hidden", dtype="float32")(pooled)
     return layers.Dense(
         2,
         name="log10_area",
+        dtype="float32",
         # Start every image at the training set's mean log area with a wide sd (zero weights):
         # random weights on the log features put the first estimates decades off, and the
         # likelihood's gradients there are large enough to derail training.
@@ -101,11 +109,28 @@ def compact_cnn(log10_area_mean: float = 3.0) -> keras.Model:
 ARCHITECTURES = {"reference": reference_cnn, "compact": compact_cnn}
 
 
-def build(architecture: str, log10_area_mean: float = 3.0) -> keras.Model:
-    """The network `architecture` (a key of ARCHITECTURES), for images of any size."""
+@contextmanager
+def _layers_default_to(policy: str) -> Iterator[None]:
+    """Layers made inside take the dtype `policy` unless they name their own (the head does)."""
+    saved = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(saved)
+
+
+def build(
+    architecture: str, log10_area_mean: float = 3.0, precision: str = "float32"
+) -> keras.Model:
+    """The network `architecture` (a key of ARCHITECTURES), for images of any size, its
+    convolutional trunk computing in `precision` ("float32" or "bfloat16"; learning.precision).
+    Weights are float32 either way: a bfloat16-trained model's weights load into a float32 one.
+    """
     if architecture not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {architecture!r}; allowed: {sorted(ARCHITECTURES)}")
-    return ARCHITECTURES[architecture](log10_area_mean)
+    with _layers_default_to(TRUNK_POLICY[precision]):
+        return ARCHITECTURES[architecture](log10_area_mean)
 
 
 def split_output(output):

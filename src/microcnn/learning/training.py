@@ -17,7 +17,7 @@ from microcnn.atomic import replacing, write_csv, write_text
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.data.split import n_validation_images
-from microcnn.learning import tf_setup
+from microcnn.learning import precision, tf_setup
 from microcnn.learning.architectures import build, gaussian_nll, log10_area_error
 from microcnn.learning.input_size import MIN_SIDE
 from microcnn.learning.model_files import metadata_path
@@ -46,6 +46,7 @@ class TrainingSettings:
     blur: bool = False
     zoom: bool = False
     halve: bool = False
+    precision: str = "auto"
     threads: int = 2
 
     @classmethod
@@ -438,7 +439,11 @@ def train(
     )
     val_ds = make_dataset(val_rows, height, width, settings.batch_size)
 
-    model = build(settings.architecture, float(np.mean(targets(train_rows))))
+    gpu = bool(tf.config.list_physical_devices("GPU"))
+    arithmetic = precision.resolve(settings.precision, precision.cpu_flags(), gpu)
+    print(precision.why(settings.precision, arithmetic, gpu))
+    log10_area_mean = float(np.mean(targets(train_rows)))
+    model = build(settings.architecture, log10_area_mean, arithmetic)
     optimiser, scheduling = optimiser_and_callbacks(
         settings, math.ceil(len(train_rows) / settings.batch_size)
     )
@@ -473,6 +478,12 @@ def train(
     history.pop("learning_rate", None)
     check_finite(history, model.get_weights(), settings.learning_rate)
 
+    if arithmetic != "float32":
+        # The saved model computes in float32 with the trained weights: prediction and export
+        # do not depend on the CPU that trained it.
+        trained = model.get_weights()
+        model = build(settings.architecture, log10_area_mean)
+        model.set_weights(trained)
     with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
         model.save(partial)
     metadata = {
@@ -481,6 +492,7 @@ def train(
         "reference_pixel_size_um": reference_pixel_size_um,
         "training_image_size": [height, width],
         "architecture": settings.architecture,
+        "training_precision": arithmetic,
         "seed": global_seed,
         "replicate": replicate,
         "epochs_run": len(history["val_loss"]),
