@@ -245,6 +245,16 @@ def speed_ratios(new: Result, base: Result) -> str:
     )
 
 
+def comparison(new: Result, base: Result, label: str) -> str:
+    """One line: speed and input-pipeline ratios new / base, and both set-ups' figures."""
+    return (
+        f"{label}: {speed_ratios(new, base)}, input pipeline CPU per image"
+        f" {new.input_cpu_ms / base.input_cpu_ms:.2f}x; accuracy {new.accuracy:.3f} vs"
+        f" {base.accuracy:.3f}; median |dG| {new.delta_g['all'][0]:.3f}"
+        f" vs {base.delta_g['all'][0]:.3f}."
+    )
+
+
 def table(results: Sequence[Result]) -> list[str]:
     looks = list(results[0].delta_g)
     head = ["set-up", "params", "train img/s", "train CPU-ms/img", "input img/s",
@@ -303,21 +313,12 @@ def main() -> None:
         f" cores; load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end.",
     ]
     by_name = {r.name: r for r in results}
-    if {"before", "today"} <= by_name.keys():
-        b, t = by_name["before"], by_name["today"]
-        notes.append(
-            f"today / before: {speed_ratios(t, b)}, input pipeline CPU per"
-            f" image {t.input_cpu_ms / b.input_cpu_ms:.2f}x; accuracy {t.accuracy:.3f} vs"
-            f" {b.accuracy:.3f}; median |dG| {t.delta_g['all'][0]:.3f}"
-            f" vs {b.delta_g['all'][0]:.3f}."
-        )
-    if {"bfloat16", "today"} <= by_name.keys():
-        h, t = by_name["bfloat16"], by_name["today"]
-        notes.append(
-            f"bfloat16 / today (float32): {speed_ratios(h, t)}; accuracy {h.accuracy:.3f} vs"
-            f" {t.accuracy:.3f}; median |dG| {h.delta_g['all'][0]:.3f}"
-            f" vs {t.delta_g['all'][0]:.3f}."
-        )
+    for new, base, label in [
+        ("today", "before", "today / before"),
+        ("bfloat16", "today", "bfloat16 / today (float32)"),
+    ]:
+        if {new, base} <= by_name.keys():
+            notes.append(comparison(by_name[new], by_name[base], label))
     if {"patches-only", "today"} <= by_name.keys():
         f, t = by_name["patches-only"], by_name["today"]
         notes.append(
