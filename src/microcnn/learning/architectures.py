@@ -40,8 +40,8 @@ class SpecimenAverage(layers.Layer):
 def _head(x, features, log10_area_mean: float) -> keras.KerasTensor:
     """Specimen weights, the weighted log-average and a small dense head giving (mean, log sd).
 
-    Always float32, whatever the trunk computes in: the average runs over thousands of
-    positions, and bfloat16's 8-bit mantissa would round the log area to about 0.01 decades.
+    Always float32, whatever the trunk computes in: the average sums thousands of positions,
+    and in bfloat16 (an 8-bit mantissa) such a sum would lose the digits the log area needs.
     """
     weights = layers.Conv2D(1, 1, activation="sigmoid", name="specimen_weight", dtype="float32")(x)
     pooled = SpecimenAverage(name="specimen_average", dtype="float32")([features, weights])

@@ -3,10 +3,11 @@
 With "bfloat16" the convolutional trunk computes in bfloat16 while the weights, the optimiser
 and the grain-size head stay float32 (Keras' "mixed_bfloat16" policy for the trunk only); the
 saved model is float32, so prediction and export are unchanged. On a CPU with native bfloat16
-instructions (AVX512_BF16 or AMX) a training step of the compact network took about a third
-less CPU time, and at the same seed the test images' figures stayed within the seed-to-seed
-spread (README, Speed: "bfloat16 training"). Elsewhere bfloat16 is emulated and slower, so
-"auto" keeps float32 there and on a GPU, where it has not been measured.
+instructions (AVX512_BF16 or AMX) a training step of the compact network took 0.68-0.74x the
+CPU time. At equal epochs the test figures came out a little worse than float32's; 28 bfloat16
+epochs (the default) took about the time of 20 float32 ones and measured better at two seeds
+(README, Speed: "bfloat16 training"). Elsewhere bfloat16 is emulated and slower, so "auto"
+keeps float32 there and on a GPU, where it has not been measured.
 """
 
 from __future__ import annotations
