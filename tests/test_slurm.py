@@ -89,11 +89,13 @@ def test_slurm_run_matches_local_run(cluster, tiny_run, tmp_path):
     result = snakemake(workdir, *SLURM_ARGS, timeout=600, slurm=True)
     assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
     log = result.stdout + result.stderr
-    # It went through SLURM, as three jobs: the profile runs every batch's generate, render and
-    # measure jobs together (four batches to a SLURM job), then train and predict.
+    # It went through SLURM, as four jobs: the profile runs every batch's generate and render
+    # jobs together (four batches to a SLURM job), then train, the measure jobs of every batch
+    # (after the split, up to eight to a SLURM job) and predict.
     submitted = [line for line in log.splitlines() if "has been submitted with SLURM jobid" in line]
-    assert len(submitted) == 3, submitted
+    assert len(submitted) == 4, submitted
     assert "group_image_batches" in submitted[0]
+    assert sum("group_measure_batches" in line for line in submitted) == 1, submitted
     local, slurm = _images(tiny_run), _images(workdir)
     assert len(local) == 28 and local == slurm
     for name in ("train.csv", "test.csv"):

@@ -106,14 +106,23 @@ def test_evaluation_compares_cnn_and_baseline_per_style(tiny_run):
     for name in ("confusion.png", "roc.png", "misclassified.png", "scatter.png", "reliability.png"):
         with Image.open(tiny_run / "results" / "evaluation" / name) as image:
             assert image.format == "PNG"
-    # One table per batch, every look in it.
+    # One table per batch: every test image, and every look of one of the six training
+    # microstructures (measurement.train_fraction 0.2 of six, rounded).
     measured = [
         row
         for batch in ("0000", "0001")
         for row in read_csv(tiny_run / f"results/grainsize/fine/batch-{batch}.csv")
     ]
-    assert len(measured) == 14 and all(float(r["astm_g"]) > 0 for r in measured)
-    assert sum("/reference/" in r["path"] for r in measured) == 7
+    assert all(float(r["astm_g"]) > 0 for r in measured)
+    split = {
+        part: [r for r in read_csv(tiny_run / f"results/split/{part}.csv") if r["label"] == "fine"]
+        for part in ("train", "test")
+    }
+    paths = {r["path"] for r in measured}
+    assert {r["path"] for r in split["test"]} <= paths
+    trained = [r for r in split["train"] if r["path"] in paths]
+    assert len(trained) == len(STYLES) == len(paths) - len(split["test"])
+    assert len({Path(r["path"]).stem for r in trained}) == 1
 
 
 def test_report_holds_the_plots_and_tables(tiny_run, tmp_path):
@@ -165,8 +174,10 @@ def test_changing_one_class_reruns_only_that_class(tiny_run, tmp_path):
     assert "output: results/meshes/coarse/" not in out
     assert "output: results/images/coarse/" not in out
     counts = planned_jobs(result)
-    # The fine batches only: 2 to generate, 2 to render and 2 to measure (every look in each).
-    assert counts["generate"] == 2 and counts["render"] == 2 and counts["measure"] == 2
+    # The fine batches only: 2 to generate and 2 to render (every look in each). Every batch
+    # is measured again (4 jobs): the measure jobs read the split, which is made again, and
+    # measure its test images, which may change with it.
+    assert counts["generate"] == 2 and counts["render"] == 2 and counts["measure"] == 4
     for rule in ("split", "train", "plot_loss", "predict", "baseline", "evaluate"):
         assert counts[rule] == 1
 
@@ -214,8 +225,10 @@ RERUN_AFTER_EDIT = {
     "imaging/samples.py": {"plot_samples": 1},
     "data/records.py": {"records": 1, "plot_dataset": 1},
     "data/plots.py": {"plot_dataset": 1},
-    "data/split.py": {"split": 1, "baseline": 1, **AFTER_TRAIN},
+    # The measure jobs read the split: they measure its test images and a training sample.
+    "data/split.py": {"split": 1, "measure": 4, "baseline": 1, **AFTER_TRAIN},
     "measurement/grainsize.py": {"measure": 4, "baseline": 1, "evaluate": 1},
+    "measurement/selection.py": {"measure": 4, "baseline": 1, "evaluate": 1},
     "measurement/baseline.py": {"baseline": 1, "evaluate": 1},
     "learning/architectures.py": AFTER_TRAIN,
     "learning/history.py": {"plot_loss": 1},

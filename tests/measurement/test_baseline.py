@@ -68,3 +68,23 @@ def test_spread_from_training_errors_and_classes_at_each_pixel_size(tmp_path):
 def test_log10_errors():
     rows = [ManifestRow("x", "fine", "", 100.0, 1.0, 1.0)]
     assert log10_errors({"x": 1000.0}, rows).tolist() == [1.0]
+
+
+def test_spread_from_the_measured_training_images_only(tmp_path):
+    train = [ManifestRow(f"t{i}.png", "fine", "reference", 1000.0, 2.0, 1.0) for i in range(6)]
+    test = [ManifestRow("a.png", "fine", "grey", 1500.0, 2.0, 1.0)]
+    write_manifest(tmp_path / "train.csv", train)
+    write_manifest(tmp_path / "test.csv", test)
+    # Two of six training images measured, 25 % high; the others were not measured at all.
+    files = [
+        _measured(tmp_path / "m1.csv", train[:2], lambda i: 1.25),
+        _measured(tmp_path / "m2.csv", test, lambda i: 1.0),
+    ]
+    args = (CLASSES, tmp_path / "pred.csv", tmp_path / "summary.json")
+    run_baseline(files, tmp_path / "train.csv", tmp_path / "test.csv", *args)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["log10_error_rms"] == pytest.approx(math.log10(1.25))
+    assert (summary["train_images"], summary["train_images_measured"]) == (6, 2)
+
+    with pytest.raises(ValueError, match="no training image was measured"):
+        run_baseline(files[1:], tmp_path / "train.csv", tmp_path / "test.csv", *args)

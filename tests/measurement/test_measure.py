@@ -52,6 +52,26 @@ def test_measure_records_against_the_truth(fine_spec, tmp_path, magnification):
         )
 
 
+def test_measure_records_only_the_chosen_images(fine_spec, tmp_path):
+    generate_batch(
+        fine_spec, range(3), 5, GenerationSettings(), tmp_path / "m.npz", tmp_path / "r.csv"
+    )
+    records = tmp_path / "images.csv"
+    paths = render_batch(
+        load_meshes(tmp_path / "m.npz"),
+        "fine",
+        tmp_path / "img",
+        ImageSettings(),
+        STYLES["reference"],
+        1,
+        1.0,
+        records,
+    )
+    out = tmp_path / "measured.csv"
+    measure_records([records], out, only={str(paths[1])})
+    assert list(read_measurements([out])) == [str(paths[1])]
+
+
 def test_without_a_pixel_size_only_pixels(fine_spec, tmp_path):
     generate_batch(fine_spec, [0], 5, GenerationSettings(), tmp_path / "m.npz", tmp_path / "r.csv")
     (path,) = render_batch(load_meshes(tmp_path / "m.npz"), "fine", tmp_path / "img")

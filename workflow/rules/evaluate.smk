@@ -1,12 +1,16 @@
 rule measure:
-    """Grain size of every image of one batch, in every look, measured from its pixels (ASTM
-    E112) in the box its view shows the specimen in, after checking that each image is as
-    rendered (its size and SHA-256); one job per batch, since a measurement takes only 10-25
-    ms. A changed image fails the job before any is measured, naming it and the fix."""
+    """Grain size of the images of one batch, in every look, measured from their pixels (ASTM
+    E112) in the box each one's view shows the specimen in, after checking that every image is
+    as rendered (its size and SHA-256): every test image, and every image of a sample of the
+    training microstructures (`measurement.train_fraction`; the baseline estimates the
+    measurement's spread on them). One job per batch, since a measurement takes only 10-25 ms.
+    A changed image fails the job before any is measured, naming it and the fix."""
     input:
         images=rules.render.output.images,
         records=rules.render.output.records,
         checksums=rules.render.output.checksums,
+        train=rules.split.output.train,
+        test=rules.split.output.test,
         code=code("measure"),
     output:
         measurements="results/grainsize/{cls}/batch-{batch}.csv",
@@ -20,6 +24,9 @@ rule measure:
     resources:
         mem_mb=lambda wc: measure_mem_mb(config, wc.cls),
         runtime=batch_runtime("measure"),
+    params:
+        train_fraction=config["measurement"]["train_fraction"],
+        seed=config["seed"],
     script:
         "../../scripts/measure.py"
 

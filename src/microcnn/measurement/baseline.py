@@ -1,9 +1,10 @@
 """The classical baseline: each image's grain size as ASTM E112's planimetric count measures it
 (`microcnn.measurement.measure`), its class decided by the same class boundaries as the CNN's.
 
-The measurement itself is not fitted. Only its spread is estimated from the training images (the
-root-mean-square log10 error against the truth), so that its class probabilities say how sure
-a measurement of that quality is, and the two are scored alike, calibration included.
+The measurement itself is not fitted. Only its spread is estimated from the training images that
+were measured (the root-mean-square log10 error against the truth; the measure stage measures a
+sample of them, `selection`), so that its class probabilities say how sure a measurement of that
+quality is, and the two are scored alike, calibration included.
 """
 
 from __future__ import annotations
@@ -50,10 +51,15 @@ def run_baseline(
     predictions_path: str | Path,
     summary_path: str | Path,
 ) -> None:
-    """Estimate the measurement's spread on the training images; classify the test images
-    (same CSV as the CNN's); write the spread and the training scores to `summary_path`."""
+    """Estimate the measurement's spread on the measured training images; classify the test
+    images (same CSV as the CNN's; every one must be measured); write the spread and the
+    training scores to `summary_path`."""
     areas = read_measurements(measurement_files)
-    train, test = read_manifest(train_manifest), read_manifest(test_manifest)
+    test = read_manifest(test_manifest)
+    train_all = read_manifest(train_manifest)
+    train = [r for r in train_all if r.path in areas]
+    if not train:
+        raise ValueError("no training image was measured: the measurement's spread is unknown")
     errors = log10_errors(areas, train)
     errors = errors[np.isfinite(errors)]
     sd = float(np.sqrt(np.mean(errors**2)))
@@ -67,7 +73,8 @@ def run_baseline(
     summary = {
         "estimate": "ASTM E112 planimetric mean grain area, px, of each image's specimen box",
         "classes": classes.to_json(),
-        "train_images": len(train),
+        "train_images": len(train_all),
+        "train_images_measured": len(train),
         "log10_error_rms": sd,
         "log10_error_mean": float(np.mean(errors)),
         "median_abs_delta_g_train": float(G_PER_DECADE * np.median(np.abs(errors))),

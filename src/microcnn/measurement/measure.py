@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from microcnn.atomic import write_csv
@@ -50,13 +50,18 @@ def measure_file(
     return measure_image(path, mm_per_pixel, box)
 
 
-def measure_records(record_files: Sequence[str | Path], out_path: str | Path) -> None:
-    """The measure stage: every image of the render records (`IMAGE_RECORD_FIELDS`), measured
-    in the box its view shows the specimen in, at its pixel size."""
+def measure_records(
+    record_files: Sequence[str | Path], out_path: str | Path, only: Collection[str] | None = None
+) -> None:
+    """The measure stage: each image of the render records (`IMAGE_RECORD_FIELDS`), or each of
+    those whose path is in `only`, measured in the box its view shows the specimen in, at its
+    pixel size."""
     rows = []
     for file in record_files:
         with open(file, newline="", encoding="utf-8") as handle:
             for record in csv.DictReader(handle):
+                if only is not None and record["path"] not in only:
+                    continue
                 pixel_size = float(record["pixel_size_um"])
                 box = tuple(int(v) for v in record["box"].split())
                 m = measure_file(record["path"], pixel_size, box)
