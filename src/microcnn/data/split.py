@@ -6,7 +6,7 @@ that no test microstructure is seen during training in any style.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +27,23 @@ def n_validation_images(n_train: int, fraction: float) -> int:
     """Training microstructures of a class held out for validation: the fraction, rounded, at
     least one whenever the class has two or more (learning/training.py's validation_split)."""
     return max(1, round(fraction * n_train)) if n_train > 1 else 0
+
+
+def sample_microstructures(
+    rows: Iterable[ManifestRow], count: Callable[[int], int], purpose: str, global_seed: int
+) -> set[str]:
+    """For each class of `rows`, `count(n)` of its n microstructures: the first of a permutation
+    seeded by (global seed, `purpose`, class). Ids, so a chosen microstructure comes in every
+    style (the validation hold-out, the measure stage's training sample)."""
+    by_class: dict[str, set[str]] = {}
+    for row in rows:
+        by_class.setdefault(row.label, set()).add(microstructure_id(row.path))
+    chosen: set[str] = set()
+    for label in sorted(by_class):
+        ids = sorted(by_class[label])
+        order = random_generator(derive_seed(global_seed, purpose, label)).permutation(len(ids))
+        chosen.update(ids[i] for i in order[: count(len(ids))])
+    return chosen
 
 
 class ClassSplit(NamedTuple):

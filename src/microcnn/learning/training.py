@@ -16,12 +16,12 @@ import numpy as np
 from microcnn.atomic import replacing, write_csv, write_text
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
-from microcnn.data.split import n_validation_images
+from microcnn.data.split import n_validation_images, sample_microstructures
 from microcnn.learning import precision, tf_setup
 from microcnn.learning.architectures import build, gaussian_nll, log10_area_error
 from microcnn.learning.input_size import MIN_SIDE
 from microcnn.learning.model_files import metadata_path
-from microcnn.rng import derive_seed, random_generator
+from microcnn.rng import derive_seed
 from microcnn.workflow_io import StageError
 
 tf = tf_setup.tf
@@ -59,15 +59,12 @@ def validation_split(
 ) -> tuple[list[ManifestRow], list[ManifestRow]]:
     """Hold out `fraction` of each class's training microstructures (at least one), with all
     their styles, deterministically: no microstructure is on both sides."""
+    held = sample_microstructures(
+        rows, lambda n: n_validation_images(n, fraction), "validation", global_seed
+    )
     train, val = [], []
     for label in sorted({row.label for row in rows}):
         members = [r for r in rows if r.label == label]
-        ids = sorted({microstructure_id(r.path) for r in members})
-        order = random_generator(derive_seed(global_seed, "validation", label)).permutation(
-            len(ids)
-        )
-        n_val = n_validation_images(len(ids), fraction)
-        held = {ids[i] for i in order[:n_val]}
         val += [r for r in members if microstructure_id(r.path) in held]
         train += [r for r in members if microstructure_id(r.path) not in held]
     return train, val

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from microcnn.data.manifest import ManifestRow, microstructure_id
-from microcnn.rng import derive_seed, random_generator
+from microcnn.data.split import sample_microstructures
 
 
 def sampled_microstructures(
@@ -20,18 +20,9 @@ def sampled_microstructures(
 ) -> set[str]:
     """`train_fraction` of each class's training microstructures (at least one), drawn from
     the seed: whole microstructures, so every look of a chosen one is measured."""
-    by_class: dict[str, set[str]] = {}
-    for row in train:
-        by_class.setdefault(row.label, set()).add(microstructure_id(row.path))
-    chosen: set[str] = set()
-    for label in sorted(by_class):
-        ids = sorted(by_class[label])
-        k = min(len(ids), max(1, round(train_fraction * len(ids))))
-        picks = random_generator(derive_seed(seed, "measure", label)).choice(
-            len(ids), size=k, replace=False
-        )
-        chosen.update(ids[int(i)] for i in picks)
-    return chosen
+    return sample_microstructures(
+        train, lambda n: min(n, max(1, round(train_fraction * n))), "measure", seed
+    )
 
 
 def images_to_measure(
