@@ -2,6 +2,7 @@
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from microcnn.learning.training import (
     optimiser_and_callbacks,
     random_blur,
     random_zoom,
+    tf,
     train,
     validation_split,
     zoom_factor,
@@ -90,6 +92,25 @@ def test_blurred_augmented_batches_repeat_per_seed_and_smooth_some_images(tmp_pa
     roughness = lambda x: np.abs(np.diff(x.astype(float), axis=2)).mean(axis=(1, 2, 3))  # noqa: E731
     smoother = roughness(blurred) < 0.8 * roughness(sharp)
     assert 2 <= smoother.sum() <= 14
+
+
+@pytest.mark.parametrize(
+    "switches", [{}, {"augment": True, "zoom": True}, {"augment": True, "halve": True}]
+)
+def test_datasets_run_without_the_autotuner_and_give_the_batches_it_would(tmp_path, switches):
+    rows = _images(tmp_path, 8, size=(64, 64))
+    ds = make_dataset(rows, 64, 64, 4, shuffle_seed=3, **switches)
+    assert ds.options().autotune.enabled is False
+    tuned = tf.data.Options()
+    tuned.autotune.enabled = True
+    with warnings.catch_warnings():  # tf.data warns that the option changes
+        warnings.simplefilter("ignore")
+        # Another dataset of the same call: each pass of one dataset reshuffles.
+        autotuned = make_dataset(rows, 64, 64, 4, shuffle_seed=3, **switches).with_options(tuned)
+    assert autotuned.options().autotune.enabled is True
+    for (x, y), (x_tuned, y_tuned) in zip(ds, autotuned, strict=True):
+        np.testing.assert_array_equal(x.numpy(), x_tuned.numpy())
+        np.testing.assert_array_equal(y.numpy(), y_tuned.numpy())
 
 
 def test_images_without_truth_are_refused(tmp_path):

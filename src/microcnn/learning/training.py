@@ -290,8 +290,20 @@ def make_dataset(
             augmented, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
         )
         if halve:
-            return _batched_by_size(ds, batch_size).prefetch(tf.data.AUTOTUNE)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+            return _fixed_threads(_batched_by_size(ds, batch_size).prefetch(tf.data.AUTOTUNE))
+    return _fixed_threads(ds.batch(batch_size).prefetch(tf.data.AUTOTUNE))
+
+
+def _fixed_threads(ds: tf.data.Dataset) -> tf.data.Dataset:
+    """`ds` with tf.data's autotuner off: AUTOTUNE then means one parallel call per core.
+
+    Why: with the autotuner on, about half of the training runs on 2 cores spent whole epochs
+    at one core's pace (310 images/s, against 420-480 in the others); with it off, none did in
+    seven runs, and the weights came out the same to the last bit (benchmarks/data_threads.py).
+    """
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.with_options(options)
 
 
 def _halve_some(image: tf.Tensor, target: tf.Tensor, seeds: tf.Tensor):
