@@ -9,6 +9,7 @@ import pytest
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, write_manifest
 from microcnn.measurement.baseline import log10_errors, run_baseline
+from microcnn.workflow_io import StageError
 
 from ..helpers import read_csv
 
@@ -86,5 +87,5 @@ def test_spread_from_the_measured_training_images_only(tmp_path):
     assert summary["log10_error_rms"] == pytest.approx(math.log10(1.25))
     assert (summary["train_images"], summary["train_images_measured"]) == (6, 2)
 
-    with pytest.raises(ValueError, match="no training image was measured"):
+    with pytest.raises(StageError, match="no training image was measured"):
         run_baseline(files[1:], tmp_path / "train.csv", tmp_path / "test.csv", *args)

@@ -21,6 +21,7 @@ from microcnn.classes import G_PER_DECADE, GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, read_manifest
 from microcnn.data.predictions import Prediction, classify, save_predictions, shown_label
 from microcnn.measurement.measure import read_measurements
+from microcnn.workflow_io import StageError
 
 
 def log10_errors(areas: dict[str, float], rows: Sequence[ManifestRow]) -> np.ndarray:
@@ -59,7 +60,11 @@ def run_baseline(
     train_all = read_manifest(train_manifest)
     train = [r for r in train_all if r.path in areas]
     if not train:
-        raise ValueError("no training image was measured: the measurement's spread is unknown")
+        # A StageError: the stage reports it as one line, not a traceback.
+        raise StageError(
+            "no training image was measured: the measurement's spread is unknown "
+            "(measurement.train_fraction must leave at least one training microstructure)"
+        )
     errors = log10_errors(areas, train)
     errors = errors[np.isfinite(errors)]
     sd = float(np.sqrt(np.mean(errors**2)))
