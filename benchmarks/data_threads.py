@@ -26,18 +26,22 @@ from pathlib import Path
 
 SETUPS = {"baseline": "autotuner on", "today": "autotuner off (make_dataset)"}
 SEED = 42
-HEIGHT, WIDTH = 288, 432
+THREADS = 2  # training.threads' default
 
 
 def worker(train_manifest: str, limit: int, epochs: int, setup: str) -> dict:
     """One training run of `setup`; returns its epoch rates, cores busy and weights digest."""
+    from PIL import Image
+
     from microcnn.data.manifest import read_manifest
     from microcnn.learning import architectures, tf_setup, training
 
     tf, keras = tf_setup.tf, tf_setup.keras
-    tf_setup.configure(2, SEED)
+    tf_setup.configure(THREADS, SEED)
     rows = read_manifest(train_manifest)[:limit]
-    ds = training.make_dataset(rows, HEIGHT, WIDTH, 32, shuffle_seed=SEED, augment=True, zoom=True)
+    with Image.open(rows[0].path) as first:  # the run's image size, whatever its config
+        width, height = first.size
+    ds = training.make_dataset(rows, height, width, 32, shuffle_seed=SEED, augment=True, zoom=True)
     if setup == "baseline":
         tuned = tf.data.Options()
         tuned.autotune.enabled = True

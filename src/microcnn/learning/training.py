@@ -289,9 +289,8 @@ def make_dataset(
         ds = tf.data.Dataset.zip(ds, seeds).map(
             augmented, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
         )
-        if halve:
-            return _fixed_threads(_batched_by_size(ds, batch_size).prefetch(tf.data.AUTOTUNE))
-    return _fixed_threads(ds.batch(batch_size).prefetch(tf.data.AUTOTUNE))
+    batched = _batched_by_size(ds, batch_size) if augment and halve else ds.batch(batch_size)
+    return _fixed_threads(batched.prefetch(tf.data.AUTOTUNE))
 
 
 def _fixed_threads(ds: tf.data.Dataset) -> tf.data.Dataset:
