@@ -63,6 +63,8 @@ def _error(config) -> str:
         ),
         ({"generation": {"rtol": "loose"}}, ["generation.rtol", "'fit'", "[0, 1]"]),
         ({"image": {"width": 0}}, ["image.width", "minimum of 32"]),
+        ({"image": {"margin": 0.6}}, ["image.margin", "maximum of 0.5"]),
+        ({"image": {"margin": -0.1}}, ["image.margin", "minimum of 0"]),
         ({"split": {"test": 0}}, ["split.test", "minimum of 1"]),
         ({"seed": -1}, ["seed", "minimum of 0"]),
         ({"training": {"invert": "yes"}}, ["training.invert", "not of type 'boolean'"]),

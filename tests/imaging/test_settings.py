@@ -12,9 +12,15 @@ from microcnn.imaging.settings import ImageSettings
 
 def test_settings_from_config_and_the_reference_square():
     settings = ImageSettings.from_config(
-        {"width": 432, "height": 288, "domain_fraction": 0.77, "magnification": [0.5, 2.5]}
+        {
+            "width": 432,
+            "height": 288,
+            "domain_fraction": 0.77,
+            "magnification": [0.5, 2.5],
+            "margin": 0.3,
+        }
     )
-    assert settings == ImageSettings(432, 288, 0.77, (0.5, 2.5))
+    assert settings == ImageSettings(432, 288, 0.77, (0.5, 2.5), 0.3)
     assert settings.domain_pixels == pytest.approx(0.77 * 288)
     top, bottom, left, right = settings.reference_view.box
     assert bottom - top == right - left == round(0.77 * 288)

@@ -92,6 +92,50 @@ def test_draw_view_range_and_framing():
         assert view.framed == (view.pixels_per_unit <= 288)
 
 
+def _white_beyond_edges(view: View) -> tuple[float, float]:
+    """Pixels of the frame outside the square, across and down."""
+    left, top, right, bottom = view.shown
+    return view.width - (right - left), view.height - (bottom - top)
+
+
+def test_a_margin_shows_the_square_s_edge_at_magnifications_it_overflows():
+    rng = np.random.default_rng(2)
+    drawn = [draw_view(432, 288, 221.76, (1.5, 2.5), rng, margin=0.3)[0] for _ in range(400)]
+    across, down = np.array([_white_beyond_edges(v) for v in drawn]).T
+    # Every square here overflows the frame's height: its top or bottom edge shows at times,
+    # with at most 0.3 of the height white, and the frame is still filled down at others.
+    assert down.max() <= 0.3 * 288 + 1e-9 and (down > 20).mean() > 0.2 and (down == 0).any()
+    overflowing = np.array([v.pixels_per_unit > 432 for v in drawn])
+    assert across[overflowing].max() <= 0.3 * 432 + 1e-9 and (across[overflowing] > 20).any()
+    # Where it fits across, it stays centred.
+    for view in (v for v, o in zip(drawn, overflowing, strict=True) if not o):
+        assert view.left == pytest.approx((432 - view.pixels_per_unit) / 2)
+
+
+def test_without_a_margin_the_frame_is_filled_and_the_draws_are_as_before():
+    with_zero = [
+        draw_view(432, 288, 221.76, (0.5, 2.5), np.random.default_rng(k), 0.0) for k in range(60)
+    ]
+    unset = [draw_view(432, 288, 221.76, (0.5, 2.5), np.random.default_rng(k)) for k in range(60)]
+    assert with_zero == unset
+    for view, _ in unset:
+        if view.pixels_per_unit > 288:
+            assert _white_beyond_edges(view)[1] == 0
+
+
+def test_a_view_with_a_margin_counts_the_grains_on_its_drawn_edge_whole():
+    mesh, _ = generate_one(FINE, 1, 0, GenerationSettings())
+    polygons = cell_polygons(mesh)
+    # The square at 2x, its left and top edges in the frame: only the right and bottom image
+    # edges cut grains.
+    view = View(432, 288, 443.52, 40.0, 30.0)
+    true = truth(polygons, view)
+    whole, cut, area = _from_labels(label_map(polygons, view))
+    assert abs(whole - true.grains_whole) <= 1 and abs(cut - true.grains_cut) <= 1
+    assert true.shown_area_px == pytest.approx((432 - 40) * (288 - 30))
+    assert area / (whole + 0.5 * cut) == pytest.approx(true.mean_grain_area_px, rel=0.015)
+
+
 def test_label_map_fills_non_convex_cells_by_their_pixel_centres():
     from matplotlib.path import Path
 

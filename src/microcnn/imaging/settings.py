@@ -19,6 +19,7 @@ class ImageSettings:
     height: int = 288
     domain_fraction: float = 0.77  # side of the square at the reference scale / image height
     magnification: tuple[float, float] = (1.0, 1.0)  # range each image draws its scale from
+    margin: float = 0.0  # white a view may show beyond the square's edge, as a share of the frame
 
     @classmethod
     def from_config(cls, image: dict[str, Any]) -> ImageSettings:
@@ -28,6 +29,7 @@ class ImageSettings:
             int(image["height"]),
             float(image["domain_fraction"]),
             (float(low), float(high)),
+            float(image.get("margin", 0.0)),
         )
 
     @property
@@ -42,4 +44,6 @@ class ImageSettings:
 
     def draw_view(self, rng: np.random.Generator) -> tuple[View, float]:
         """A view at a magnification drawn from the configured range (see `draw_view`)."""
-        return draw_view(self.width, self.height, self.domain_pixels, self.magnification, rng)
+        return draw_view(
+            self.width, self.height, self.domain_pixels, self.magnification, rng, self.margin
+        )

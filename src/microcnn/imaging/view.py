@@ -3,11 +3,11 @@
 The generator's specimen is the unit square. An image shows it at some magnification: its side
 is `pixels_per_unit` pixels. When the square fits in the frame it is centred in a white margin
 and its drawn outline is the specimen's edge; when it does not, the frame crops it (at a random
-offset, so that the frame is filled along that axis). In an image, grain size exists in pixels:
-the truth of every image is its mean grain area in its own pixels, by ASTM E112's planimetric
-rule over the microstructure shown (grains wholly in the image count 1, grains cut by the image
-edge 1/2; the drawn outline is the specimen's edge, so its grains count whole; a white margin is
-not microstructure).
+offset that fills the frame along that axis or, with a margin, shows the square's edge too). In
+an image, grain size exists in pixels: the truth of every image is its mean grain area in its
+own pixels, by ASTM E112's planimetric rule over the microstructure shown (grains wholly in the
+image count 1, grains cut by the image edge 1/2; the drawn outline is the specimen's edge, so
+its grains count whole; a white margin is not microstructure).
 """
 
 from __future__ import annotations
@@ -88,10 +88,18 @@ def draw_view(
     reference_pixels_per_unit: float,
     magnification: tuple[float, float],
     rng: np.random.Generator,
+    margin: float = 0.0,
 ) -> tuple[View, float]:
     """A view at a magnification drawn log-uniformly from the range (relative to the reference
     scale); along each axis the square is centred if it fits, otherwise placed at a random
-    offset that fills the frame. Returns the view and its magnification."""
+    offset. With `margin` 0 that offset fills the frame; above 0 it may also show the square's
+    edge with up to `margin` of the frame's side white beyond it. Returns the view and its
+    magnification.
+
+    Why a margin where the square overflows: otherwise a white margin comes only with the
+    lower magnifications, and a network learns it as a sign of small grains (squares centred
+    in white at 1024x768, magnified beyond the frames trained on, were measured 0.2-0.5 G
+    numbers small, their crops to the square right; benchmarks/downscale.py)."""
     low, high = magnification
     m = float(math.exp(rng.uniform(math.log(low), math.log(high)))) if high > low else low
     s = m * reference_pixels_per_unit
@@ -100,7 +108,8 @@ def draw_view(
         if s <= extent:
             corner.append((extent - s) / 2)
         else:
-            corner.append(-float(rng.uniform(0.0, s - extent)))
+            white = margin * extent
+            corner.append(-float(rng.uniform(-white, s - extent + white)))
     return View(width, height, s, corner[0], corner[1]), m
 
 
