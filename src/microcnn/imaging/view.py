@@ -98,8 +98,8 @@ def draw_view(
 
     Why a margin where the square overflows: otherwise a white margin comes only with the
     lower magnifications, and a network learns it as a sign of small grains (squares centred
-    in white at 1024x768, magnified beyond the frames trained on, were measured 0.2-0.5 G
-    numbers small, their crops to the square right; benchmarks/downscale.py)."""
+    in white at 1024x768, magnified beyond the frames trained on, were measured up to 0.47 G
+    numbers small, their crops to the square within 0.2; benchmarks/downscale.py)."""
     low, high = magnification
     m = float(math.exp(rng.uniform(math.log(low), math.log(high)))) if high > low else low
     s = m * reference_pixels_per_unit
