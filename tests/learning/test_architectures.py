@@ -14,6 +14,7 @@ from microcnn.learning.architectures import (
     gaussian_nll,
     load,
     log10_area_error,
+    margin_mask,
     split_output,
 )
 from microcnn.learning.input_size import MIN_SIDE
@@ -52,6 +53,8 @@ def test_a_bfloat16_trunk_keeps_a_float32_head_and_float32_weights(architecture)
     mixed = build(architecture, log10_area_mean=2.5, precision="bfloat16")
     assert keras.config.dtype_policy().name == before  # building leaves the default alone
     head = {"specimen_weight", "specimen_average", "hidden", "log10_area"}
+    head |= {layer.name for layer in mixed.layers if layer.name.startswith("margin_")}
+    head |= {"specimen_weight_in_margin"}
     for layer in mixed.layers[1:]:
         expected = "float32" if layer.name in head else "bfloat16"
         assert layer.compute_dtype == expected, layer.name
@@ -137,3 +140,40 @@ def test_minimum_input_size_is_exact(architecture):
         assert positions(height, width) >= 1
     for height, width in ((side - 1, 3 * side), (3 * side, side - 1)):
         assert positions(height, width) == 0
+
+
+def test_the_margin_mask_keeps_the_cells_near_a_non_white_pixel():
+    import keras
+
+    inputs = keras.Input(shape=(None, None, 3))
+    mask = keras.Model(inputs, margin_mask(inputs))
+    image = np.full((1, 256, 320, 3), 255, dtype=np.float32)
+    image[0, 100, 150, 2] = 254  # one channel of one pixel off white, in cell (3, 4)
+    got = np.asarray(mask.predict_on_batch(image))[0, :, :, 0]
+    expected = np.zeros((8, 10))
+    expected[2:5, 3:6] = 1
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_wider_white_margin_leaves_the_estimate_unchanged():
+    """The same specimen in a white frame and in a much larger one (the positions beyond a cell
+    of it masked): the same estimate, though an untrained network's specimen weights are about
+    a half everywhere, white or not."""
+    model = build("compact", log10_area_mean=2.5)
+    # Give the head's last layer weights, so that the estimate depends on the features.
+    last = model.get_layer("log10_area")
+    kernel, bias = last.get_weights()
+    last.set_weights([np.random.default_rng(1).normal(0, 0.5, kernel.shape), bias])
+    specimen = np.random.default_rng(0).integers(0, 255, (128, 160, 3))
+    small = np.full((1, 512, 544, 3), 255, dtype=np.uint8)
+    large = np.full((1, 768, 1024, 3), 255, dtype=np.uint8)
+    for frame in (small, large):  # the same place on the 32-pixel grid, far from the edges
+        frame[0, 192:320, 192:352] = specimen
+    a, b = (np.asarray(model.predict_on_batch(x))[0] for x in (small, large))
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    # The positions deep in the margin would otherwise count: with the mask off, it moves.
+    unmasked = build("compact", log10_area_mean=2.5)
+    unmasked.set_weights(model.get_weights())
+    unmasked.get_layer("margin_blocks").set_weights([np.zeros((4, 4, 3, 1))])
+    c, d = (np.asarray(unmasked.predict_on_batch(x))[0] for x in (small, large))
+    assert abs(c[0] - d[0]) > 1e-3

@@ -37,13 +37,49 @@ class SpecimenAverage(layers.Layer):
         return ops.log(total / norm + 1e-3)
 
 
-def _head(x, features, log10_area_mean: float) -> keras.KerasTensor:
+# The renderer's margin is pure white (255 in every channel) and no specimen pixel is.
+WHITE = 255.0
+
+
+def margin_mask(inputs: keras.KerasTensor) -> keras.KerasTensor:
+    """1 at each position of the compact network's last feature map (1/32 of the image) whose
+    own cell or a neighbouring one holds a pixel that is not pure white, 0 elsewhere: the
+    positions deep in a white margin, which hold no microstructure.
+
+    Why a fixed rule where the network learns its own specimen weights: the learnt weights are
+    small but not zero in a wide margin, and what the features there add pulled squares centred
+    in a large white frame toward smaller grains, by up to 0.4 G numbers at 1024x768 (README,
+    "Deep white is not microstructure"). Near the specimen (within a cell of it) the learnt
+    weights still decide. The pooling repeats the trunk's: a 4x4 grid, a "same" stride 2, two
+    2x2, so the mask has the feature map's shape at any image size.
+    """
+    # Each 4x4 block's sum over its pixels and channels, as a convolution with a fixed kernel of
+    # ones: a third of the time of a comparison per pixel and a max-pool (and exact: integer
+    # sums below 2**24), and a block is white only if the sum is that of 48 white values.
+    sums = layers.Conv2D(
+        1, 4, strides=4, use_bias=False, kernel_initializer="ones", trainable=False,
+        name="margin_blocks", dtype="float32",
+    )(inputs)  # fmt: skip
+    m = ops.cast(sums < 48 * WHITE - 0.5, "float32")
+    m = layers.MaxPooling2D(2, 2, padding="same", name="margin_half", dtype="float32")(m)
+    m = layers.MaxPooling2D(2, name="margin_quarter", dtype="float32")(m)
+    m = layers.MaxPooling2D(2, name="margin_eighth", dtype="float32")(m)
+    near = layers.MaxPooling2D(3, 1, padding="same", name="margin_near", dtype="float32")(m)
+    return ops.stop_gradient(near)
+
+
+def _head(
+    x, features, log10_area_mean: float, mask: keras.KerasTensor | None = None
+) -> keras.KerasTensor:
     """Specimen weights, the weighted log-average and a small dense head giving (mean, log sd).
 
     Always float32, whatever the trunk computes in: the average sums thousands of positions,
     and in bfloat16 (an 8-bit mantissa) such a sum would lose the digits the log area needs.
     """
     weights = layers.Conv2D(1, 1, activation="sigmoid", name="specimen_weight", dtype="float32")(x)
+    if mask is not None:
+        masked = layers.Multiply(name="specimen_weight_in_margin", dtype="float32")
+        weights = masked([weights, mask])
     pooled = SpecimenAverage(name="specimen_average", dtype="float32")([features, weights])
     hidden = layers.Dense(32, activation="relu", name="hidden", dtype="float32")(pooled)
     return layers.Dense(
@@ -70,10 +106,12 @@ def reference_cnn(log10_area_mean: float = 3.0) -> keras.Model:
     return keras.Model(inputs, _head(x, x, log10_area_mean), name="reference_cnn")
 
 
-def compact_cnn(log10_area_mean: float = 3.0) -> keras.Model:
+def compact_cnn(log10_area_mean: float = 3.0, mask_margin: bool = True) -> keras.Model:
     """A 4x4 stride-4 patch convolution (16 filters), a 3x3 stride-2 convolution (32), two 3x3
     convolutions (32/64) each followed by 2x2 max pooling, a 3x3 context convolution (128) at
-    1/32 of the image, and the grain-size head.
+    1/32 of the image, and the grain-size head, whose average leaves out the positions deep in
+    a pure white margin (`margin_mask`; `mask_margin=False` is the network before it, for
+    benchmarks/margin_mask.py).
 
     Rescaling (to [-1, 1]) is part of the model. Keras shapes are (height, width, channels).
     """
@@ -101,7 +139,8 @@ def compact_cnn(log10_area_mean: float = 3.0) -> keras.Model:
     # 90th-percentile |dG| (README, "Context layer"). A second such layer cost a third of the
     # training speed for no clear further gain.
     x = layers.Conv2D(128, 3, padding="same", activation="relu", name="conv4")(x)
-    return keras.Model(inputs, _head(x, x, log10_area_mean), name="compact_cnn")
+    head = _head(x, x, log10_area_mean, margin_mask(inputs) if mask_margin else None)
+    return keras.Model(inputs, head, name="compact_cnn")
 
 
 # "compact" is the default: 50x fewer parameters than the reference and faster to train and
