@@ -18,8 +18,9 @@ def _relative(paths) -> set[str]:
 
 def test_closure_follows_imports_through_modules_and_lazy_imports():
     # scripts/train.py imports learning.training, which imports the architectures (and the
-    # meaning of their outputs, the least image side and the precision), the manifest, the
-    # split's counting rule, tf_setup and rng; model_files comes through training.
+    # meaning of their outputs, the least image side and the precision), the margin's level
+    # (not the renderer), the manifest, the split's counting rule, tf_setup and rng;
+    # model_files comes through training.
     files = _relative(script_code(REPO / "scripts" / "train.py", SRC_ROOT))
     assert {
         "learning/training.py",
@@ -28,6 +29,8 @@ def test_closure_follows_imports_through_modules_and_lazy_imports():
         "learning/input_size.py",
         "learning/precision.py",
         "learning/tf_setup.py",
+        "imaging/margin.py",
+        "imaging/__init__.py",
         "learning/model_files.py",
         "data/manifest.py",
         "classes.py",

@@ -7,6 +7,7 @@ import pytest
 from microcnn.config import load_schema
 from microcnn.geometry.generate import ClassSpec, GenerationSettings, generate_one
 from microcnn.imaging.looks import FAMILIES
+from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.imaging.render import (
     LOOKS,
     ImageSettings,
@@ -59,8 +60,8 @@ def test_every_family_at_every_magnification(magnification, fine_polygons, coars
             assert image.pixels.shape == (288, 432, 3) and image.pixels.dtype == np.uint8
             outside = image.labels < 0
             # The margin is pure white; no specimen pixel is.
-            assert (image.pixels[outside] == 255).all(), name
-            assert (image.pixels[~outside] < 255).all(), name
+            assert (image.pixels[outside] == MARGIN_LEVEL).all(), name
+            assert (image.pixels[~outside] < MARGIN_LEVEL).all(), name
             assert view.framed == outside.any()
         names = list(drawn)
         for i, a in enumerate(names):

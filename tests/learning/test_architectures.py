@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.learning.architectures import (
     ARCHITECTURES,
     MIN_LOG10_SD,
@@ -147,7 +148,7 @@ def test_the_margin_mask_keeps_the_cells_near_a_non_white_pixel():
 
     inputs = keras.Input(shape=(None, None, 3))
     mask = keras.Model(inputs, margin_mask(inputs))
-    image = np.full((1, 256, 320, 3), 255, dtype=np.float32)
+    image = np.full((1, 256, 320, 3), MARGIN_LEVEL, dtype=np.float32)
     image[0, 100, 150, 2] = 254  # one channel of one pixel off white, in cell (3, 4)
     got = np.asarray(mask.predict_on_batch(image))[0, :, :, 0]
     expected = np.zeros((8, 10))
@@ -165,8 +166,8 @@ def test_a_wider_white_margin_leaves_the_estimate_unchanged():
     kernel, bias = last.get_weights()
     last.set_weights([np.random.default_rng(1).normal(0, 0.5, kernel.shape), bias])
     specimen = np.random.default_rng(0).integers(0, 255, (128, 160, 3))
-    small = np.full((1, 512, 544, 3), 255, dtype=np.uint8)
-    large = np.full((1, 768, 1024, 3), 255, dtype=np.uint8)
+    small = np.full((1, 512, 544, 3), MARGIN_LEVEL, dtype=np.uint8)
+    large = np.full((1, 768, 1024, 3), MARGIN_LEVEL, dtype=np.uint8)
     for frame in (small, large):  # the same place on the 32-pixel grid, far from the edges
         frame[0, 192:320, 192:352] = specimen
     a, b = (np.asarray(model.predict_on_batch(x))[0] for x in (small, large))

@@ -15,9 +15,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage as ndi
 
-# The brightest a specimen pixel may be: the margin is pure white (255) and a pixel of the
-# specimen never is, so "not white" keeps meaning "specimen" in every look.
-SPECIMEN_MAX = 250
+from microcnn.imaging.margin import MARGIN_LEVEL, SPECIMEN_MAX
 
 
 @lru_cache(maxsize=8)
@@ -113,5 +111,5 @@ def to_pixels(image: np.ndarray, inside: np.ndarray, jpeg_quality: int = 0) -> n
     if jpeg_quality:
         pixels = jpeg(pixels, jpeg_quality)
     np.minimum(pixels, SPECIMEN_MAX, out=pixels)
-    pixels[~inside] = 255
+    pixels[~inside] = MARGIN_LEVEL
     return pixels

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import keras
 from keras import layers, ops
 
+from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.learning.outputs import MAX_LOG10_SD, MIN_LOG10_SD
 from microcnn.learning.precision import TRUNK_POLICY
 
@@ -24,10 +25,11 @@ from microcnn.learning.precision import TRUNK_POLICY
 class SpecimenAverage(layers.Layer):
     """The average of features over the specimen, on a log scale.
 
-    Takes (features, weights): features >= 0 (B, H, W, C) and a weight per position in (0, 1)
+    Takes (features, weights): features >= 0 (B, H, W, C) and a weight per position in [0, 1)
     (B, H, W, 1) that the network learns to put on microstructure rather than on a white margin
-    or a frame. Returns log(sum(w f) / sum(w) + eps): boundary density per specimen area, whose
-    log is linear in log grain area for boundary-detecting features.
+    or a frame (0 where `margin_mask` leaves a position out). Returns log(sum(w f) / sum(w) +
+    eps): boundary density per specimen area, whose log is linear in log grain area for
+    boundary-detecting features.
     """
 
     def call(self, inputs):
@@ -35,10 +37,6 @@ class SpecimenAverage(layers.Layer):
         total = ops.sum(features * weights, axis=(1, 2))
         norm = ops.sum(weights, axis=(1, 2)) + 1e-6
         return ops.log(total / norm + 1e-3)
-
-
-# The renderer's margin is pure white (255 in every channel) and no specimen pixel is.
-WHITE = 255.0
 
 
 def margin_mask(inputs: keras.KerasTensor) -> keras.KerasTensor:
@@ -54,13 +52,13 @@ def margin_mask(inputs: keras.KerasTensor) -> keras.KerasTensor:
     2x2, so the mask has the feature map's shape at any image size.
     """
     # Each 4x4 block's sum over its pixels and channels, as a convolution with a fixed kernel of
-    # ones: a third of the time of a comparison per pixel and a max-pool (and exact: integer
-    # sums below 2**24), and a block is white only if the sum is that of 48 white values.
+    # ones (exact: integer sums below 2**24): a block is white only if the sum is that of 48
+    # white values. One pass over the pixels instead of a comparison per pixel and a max-pool.
     sums = layers.Conv2D(
         1, 4, strides=4, use_bias=False, kernel_initializer="ones", trainable=False,
         name="margin_blocks", dtype="float32",
     )(inputs)  # fmt: skip
-    m = ops.cast(sums < 48 * WHITE - 0.5, "float32")
+    m = ops.cast(sums < 48 * MARGIN_LEVEL - 0.5, "float32")
     m = layers.MaxPooling2D(2, 2, padding="same", name="margin_half", dtype="float32")(m)
     m = layers.MaxPooling2D(2, name="margin_quarter", dtype="float32")(m)
     m = layers.MaxPooling2D(2, name="margin_eighth", dtype="float32")(m)

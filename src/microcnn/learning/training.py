@@ -17,6 +17,7 @@ from microcnn.atomic import replacing, write_csv, write_text
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.data.split import n_validation_images, sample_microstructures
+from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.learning import precision, tf_setup
 from microcnn.learning.architectures import build, gaussian_nll, log10_area_error
 from microcnn.learning.input_size import MIN_SIDE
@@ -195,7 +196,7 @@ def random_zoom(x: tf.Tensor, factor: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     box = tf.concat([centre - side / 2, centre + side / 2], axis=0)[None]
     size = tf.shape(x)[:2]
     return tf.image.crop_and_resize(
-        x[None], box, [0], size, method="bilinear", extrapolation_value=255.0
+        x[None], box, [0], size, method="bilinear", extrapolation_value=float(MARGIN_LEVEL)
     )[0]
 
 
