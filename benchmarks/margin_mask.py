@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.learning import tf_setup
 from microcnn.learning.architectures import compact_cnn, gaussian_nll
 
@@ -37,7 +38,7 @@ def main() -> None:
     tf_setup.configure(2, 0)
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (BATCH, 288, 432, 3)).astype(np.float32)
-    images[:, :, :144] = 255.0
+    images[:, :, :144] = MARGIN_LEVEL
     targets = np.full((BATCH,), 3.0, dtype=np.float32)
     models = {"without the mask": compact_cnn(mask_margin=False), "with the mask": compact_cnn()}
     times: dict[str, list[float]] = {name: [] for name in models}
