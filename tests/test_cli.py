@@ -86,12 +86,41 @@ def test_predict_many_images_and_sizes_exit_zero(images, saved_model, capsys, tm
     folder.mkdir()
     for k in range(70):  # more than one batch of one size
         shutil.copy(images / "good.png", folder / f"{k:02d}.png")
-    Image.new("RGB", (1600, 1200), "white").save(folder / "large.png")
+    good = np.asarray(Image.open(images / "good.png"))
+    Image.fromarray(np.tile(good, (5, 4, 1))[:1200, :1600]).save(folder / "large.png")
     assert main(["predict", str(folder), "--model", str(saved_model), "--pixel-size", "1"]) == 0
     out, err = capsys.readouterr()
     rows = _rows(out)
     assert len(rows) == 71 and err == ""
     assert [r["path"].rsplit("/", 1)[-1] for r in rows][-1] == "large.png"
+
+
+def test_predict_refuses_what_the_network_cannot_measure(images, saved_model, capsys, tmp_path):
+    """An image below the network's least side (28 px for compact) and images of one colour
+    throughout get one line each, the others their answers; 28 px a side is answered."""
+    good = np.asarray(Image.open(images / "good.png"))
+    files = {
+        "27x40.png": good[:27, :40],
+        "28x28.png": good[:28, :28],
+        "grey.png": np.full((288, 432, 3), 128, np.uint8),
+        "white.png": np.full((288, 432, 3), 255, np.uint8),
+    }
+    for name, pixels in files.items():
+        Image.fromarray(pixels).save(tmp_path / name)
+    args = [str(tmp_path / name) for name in files] + [str(images / "good.png")]
+    code = main(["predict", *args, "--pixel-size", "1", "--model", str(saved_model)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err
+    assert [r["path"] for r in _rows(out)] == [args[1], args[4]]
+    assert err.splitlines() == [
+        f"error: {args[0]}: image 40x27 is smaller than the network measures (28 pixels a side "
+        "at least; enlarging it would change its grain size)",
+        f"error: {args[2]}: uniform image (every pixel 128, 128, 128): no grain boundaries to "
+        "measure",
+        f"error: {args[3]}: uniform image (every pixel 255, 255, 255): no grain boundaries to "
+        "measure",
+        "3 of 5 inputs failed",
+    ]
 
 
 def test_predict_missing_model(images, tmp_path, capsys):

@@ -109,9 +109,11 @@ def test_batches_stay_within_their_pixel_budget(saved_model, monkeypatch, tmp_pa
 
     sizes = [(40 + 8 * k, 48) for k in range(12)]  # (width, height)
     paths = []
-    for k, size in enumerate(sizes * 3):
+    rng = np.random.default_rng(0)
+    for k, (width, height) in enumerate(sizes * 3):
         paths.append(tmp_path / f"{k:02d}.png")
-        Image.new("RGB", size, "white").save(paths[-1])
+        pixels = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(paths[-1])
     monkeypatch.setattr(predict, "PENDING_PIXELS", 3 * 100 * 48)
     model = GrainSizeModel(saved_model, threads=2)
     seen = []
@@ -174,3 +176,63 @@ def test_with_four_views_a_mirrored_image_gets_the_same_answer(varied_model, ren
 def test_an_unknown_number_of_views_is_refused(varied_model):
     with pytest.raises(ValueError, match=r"views must be one of \(1, 2, 4\), not 8"):
         GrainSizeModel(varied_model, views=8)
+
+
+def test_unmeasurable_says_why():
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    assert predict.unmeasurable(noise, 28) is None
+    assert predict.unmeasurable(noise[:28, :28], 28) is None
+    assert predict.unmeasurable(noise[:27], 28).startswith("image 60x27 is smaller")
+    assert predict.unmeasurable(noise[:, :27], 28).startswith("image 27x40 is smaller")
+    flat = np.full((40, 60, 3), (10, 20, 30), np.uint8)
+    assert predict.unmeasurable(flat, 28) == (
+        "uniform image (every pixel 10, 20, 30): no grain boundaries to measure"
+    )
+    flat[39, 59, 2] = 31  # one channel of one pixel is enough to measure
+    assert predict.unmeasurable(flat, 28) is None
+
+
+def _tiled_scan(monkeypatch, tmp_path, specimen):
+    """A 256x384 image measured in 128x128 tiles (the limits shrunk for the test), white but
+    for `specimen` in its top-left tile."""
+    from PIL import Image
+
+    monkeypatch.setattr(predict, "MAX_WHOLE_PIXELS", 200 * 200)
+    monkeypatch.setattr(predict, "TILE", 128)
+    scan = np.full((256, 384, 3), 255, np.uint8)
+    scan[:128, :128] = specimen
+    path = tmp_path / "scan.png"
+    Image.fromarray(scan).save(path)
+    return path
+
+
+def test_a_large_image_is_measured_by_its_tiles_that_hold_microstructure(
+    varied_model, rendered_images, monkeypatch, tmp_path
+):
+    """White tiles of a scan measured in tiles are left out: the scan gets the answer of the
+    one tile that holds microstructure (averaged in, the five white tiles moved it)."""
+    from PIL import Image
+
+    specimen = np.asarray(Image.open(rendered_images / "etched-0.png"))[:128, :128]
+    crop = tmp_path / "crop.png"
+    Image.fromarray(specimen).save(crop)
+    scan = _tiled_scan(monkeypatch, tmp_path, specimen)
+    model = GrainSizeModel(varied_model, threads=2)
+    found, errors = _estimates(model, [scan, crop])
+    assert not errors
+    np.testing.assert_allclose(found[str(scan)], found[str(crop)], rtol=0, atol=1e-6)
+    white = model.estimate_arrays(np.full((1, 128, 128, 3), 255, np.uint8))
+    assert abs(white[0][0] - found[str(crop)][0]) > 0.01  # a white tile's output differs
+
+
+def test_a_large_image_whose_tiles_are_each_of_one_colour_is_refused(
+    saved_model, monkeypatch, tmp_path
+):
+    scan = _tiled_scan(monkeypatch, tmp_path, np.full((128, 128, 3), 90, np.uint8))
+    errors = []
+    found = GrainSizeModel(saved_model, threads=2).estimate_files(
+        [scan], lambda path, reason: errors.append((path, reason))
+    )
+    assert found == []
+    assert errors == [(str(scan), "no part of the image holds a grain boundary to measure")]

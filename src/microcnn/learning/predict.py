@@ -27,7 +27,9 @@ from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import read_manifest
 from microcnn.data.predictions import Prediction, classify, save_predictions
 from microcnn.imaging.images import ImageError, read_images
+from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.learning import runtime
+from microcnn.learning.input_size import MIN_SIDE
 from microcnn.learning.model_files import (
     DEFAULT_VIEWS,
     RUNTIMES,
@@ -94,6 +96,28 @@ def tiles(height: int, width: int, size: int = TILE) -> list[tuple[int, int, int
         for r in starts(height)
         for c in starts(width)
     ]
+
+
+def unmeasurable(pixels: np.ndarray, min_side: int) -> str | None:
+    """Why the network cannot measure an image ((height, width, 3) uint8), or None if it can.
+
+    Below `min_side` pixels in height or width the network's last feature map is empty, and
+    an image of one colour throughout holds no boundary: either way its output would be a
+    number computed from nothing (a pure white one, all margin, gives the widest sd; a grey
+    one was called coarse with probability 0.9998). Enlarging a small image is no way out: it
+    would change its grain size.
+    """
+    height, width = pixels.shape[:2]
+    if min(height, width) < min_side:
+        return (
+            f"image {width}x{height} is smaller than the network measures ({min_side} pixels "
+            "a side at least; enlarging it would change its grain size)"
+        )
+    first = pixels[0, 0]
+    if (pixels.min(axis=(0, 1)) == first).all() and (pixels.max(axis=(0, 1)) == first).all():
+        colour = ", ".join(str(int(v)) for v in first)
+        return f"uniform image (every pixel {colour}): no grain boundaries to measure"
+    return None
 
 
 def _load_keras(model_path: Path, threads: int | None) -> Callable[[np.ndarray], np.ndarray]:
@@ -185,6 +209,8 @@ class GrainSizeModel:
             self.fallback_reason = None if runtime_name == "keras" else reason
         self.classes = GrainSizeClasses.from_json(meta["classes"])
         self.reference_pixel_size_um: float = meta["reference_pixel_size_um"]
+        # The train stage names the architecture; for metadata without it, the larger minimum.
+        self.min_side = MIN_SIDE.get(meta.get("architecture"), max(MIN_SIDE.values()))
 
     def estimate_arrays(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mean, sd) of log10 area for a batch of same-sized uint8 RGB images: the mean over
@@ -198,13 +224,28 @@ class GrainSizeModel:
         sds = np.sqrt(np.mean([sd.astype(float) ** 2 for _, sd in outputs], axis=0))
         return means, sds
 
-    def _estimate_large(self, pixels: np.ndarray) -> tuple[float, float]:
-        parts = [pixels[r0:r1, c0:c1] for r0, r1, c0, c1 in tiles(*pixels.shape[:2])]
+    def _estimate_large(self, pixels: np.ndarray) -> tuple[float, float] | None:
+        """(mean, sd) of log10 area of an image measured in tiles, or None if no tile holds
+        anything to measure.
+
+        Each tile's estimate counts by the pixels of it that are not pure white: a tile wholly
+        in a white margin (or of one colour) is left out, and one half in it counts half. Why:
+        the network leaves the margin out within a tile, but an all-white tile's output is
+        computed from nothing, and averaged in with the others it took a 4400x4400 scan whose
+        specimen filled a corner from 255 px (the specimen alone) to 1,320 px.
+        """
+        parts = [pixels[r0:r1, c0:c1] for r0, r1, c0, c1 in tiles(*pixels.shape[:2], TILE)]
+        parts = [part for part in parts if unmeasurable(part, self.min_side) is None]
+        shown = np.array([np.count_nonzero((p != MARGIN_LEVEL).any(axis=2)) for p in parts])
+        if not shown.sum():
+            return None
         estimates = [self.estimate_arrays(part[None]) for part in parts]
         means = np.array([m[0] for m, _ in estimates])
         sds = np.array([s[0] for _, s in estimates])
         # Tiles of one image are not independent: keep the typical sd, do not shrink it.
-        return float(means.mean()), float(np.sqrt(np.mean(sds**2)))
+        return float(np.average(means, weights=shown)), float(
+            np.sqrt(np.average(sds**2, weights=shown))
+        )
 
     def estimate_files(
         self, paths: Sequence[str | Path], on_error: Callable[[str, str], None]
@@ -229,10 +270,19 @@ class GrainSizeModel:
             if isinstance(pixels, ImageError):
                 on_error(name, str(pixels))
                 continue
-            names.append(name)
-            if pixels.shape[0] * pixels.shape[1] > MAX_WHOLE_PIXELS:
-                found[name] = Estimate(name, *self._estimate_large(pixels))
+            reason = unmeasurable(pixels, self.min_side)
+            if reason:
+                on_error(name, reason)
                 continue
+            if pixels.shape[0] * pixels.shape[1] > MAX_WHOLE_PIXELS:
+                tiled = self._estimate_large(pixels)
+                if tiled is None:
+                    on_error(name, "no part of the image holds a grain boundary to measure")
+                    continue
+                names.append(name)
+                found[name] = Estimate(name, *tiled)
+                continue
+            names.append(name)
             if pixels.shape not in batches:
                 batches[pixels.shape] = _Batch(pixels.shape)
             batch = batches[pixels.shape]
