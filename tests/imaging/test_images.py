@@ -22,6 +22,63 @@ def test_load_image_conversions(images):
     np.testing.assert_array_equal(small, np.asarray(Image.open(images / "small.png")))
 
 
+def _grey8() -> np.ndarray:
+    """An 8-bit greyscale picture whose darkest and lightest levels (0 and 255) each cover
+    more than 0.1 % of it, as a micrograph's boundaries and a margin do."""
+    grey = np.random.default_rng(3).integers(0, 256, (120, 200)).astype(np.uint8)
+    grey[:10, :40], grey[-10:, -40:] = 0, 255
+    return grey
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        ("12-bit data in a 16-bit PNG", lambda g: g.astype(np.uint16) * 16),
+        ("10-bit data in a 16-bit TIFF", lambda g: g.astype(np.uint16) * 4 + 3),
+        ("16-bit levels 1000-4060", lambda g: 1000 + g.astype(np.uint16) * 12),
+        ("full 16-bit range", lambda g: g.astype(np.uint16) * 257),
+        ("32-bit float 0-1", lambda g: (g / 255).astype(np.float32)),
+        ("32-bit float in other units", lambda g: (g * 3.7 - 50).astype(np.float32)),
+    ],
+)
+def test_greyscale_of_more_than_8_bits_is_read_by_its_own_levels(tmp_path, kind, raw):
+    """Whatever the bit depth or offset the camera wrote, the same picture reads as the same 8-bit
+    pixels (a 12-bit micrograph scaled by 65535 would read as levels 0-16)."""
+    grey = _grey8()
+    path = tmp_path / ("image.tif" if "TIFF" in kind or "float" in kind else "image.png")
+    Image.fromarray(raw(grey)).save(path)
+    got = load_image(path)
+    assert got.shape == (120, 200, 3) and got.dtype == np.uint8
+    np.testing.assert_array_equal(got[:, :, 0], grey, err_msg=kind)
+    np.testing.assert_array_equal(got[:, :, 1], got[:, :, 2])
+
+
+def test_a_few_hot_pixels_do_not_squeeze_the_levels(tmp_path):
+    grey = _grey8()
+    raw = grey.astype(np.uint16) * 16  # 12-bit data
+    hot = (np.arange(20) * 5, np.arange(20) * 9)
+    raw[hot] = 65535
+    Image.fromarray(raw).save(tmp_path / "hot.png")
+    got = load_image(tmp_path / "hot.png")[:, :, 0]
+    assert (got[hot] == 255).all()
+    keep = np.ones(grey.shape, bool)
+    keep[hot] = False
+    np.testing.assert_array_equal(got[keep], grey[keep])
+
+
+def test_uniform_and_undefined_levels_read_as_black(tmp_path):
+    Image.fromarray(np.full((30, 40), 1234, np.uint16)).save(tmp_path / "flat.png")
+    assert not load_image(tmp_path / "flat.png").any()
+    values = (_grey8() / 255).astype(np.float32)
+    values[5, 7] = np.nan
+    Image.fromarray(values).save(tmp_path / "nan.tif")
+    got = load_image(tmp_path / "nan.tif")[:, :, 0]
+    assert got[5, 7] == 0
+    expected = _grey8()
+    expected[5, 7] = 0
+    np.testing.assert_array_equal(got, expected)
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [

@@ -74,16 +74,44 @@ def find_images(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, missing
 
 
+# Greyscale of more than 8 bits (16- and 32-bit integers, floats) is mapped to 8 bits from
+# these percentiles of the image's own values to 0 and 255: see `levels_to_8bit`.
+LEVEL_PERCENTILES = (0.1, 99.9)
+# The percentiles are taken on at most about this many pixels (a regular subsample).
+LEVEL_SAMPLE = 1_000_000
+
+
+def levels_to_8bit(grey: np.ndarray) -> np.ndarray:
+    """uint8 greyscale from raw levels: the LEVEL_PERCENTILES of the image's finite values go to
+    0 and 255 (a linear map, clipped; NaN to 0; one level throughout to 0).
+
+    Why not scale by the type's full range: cameras write 10-, 12- or 14-bit data into 16-bit
+    files, and a 12-bit micrograph scaled by 65535 came out at levels 0-16, which the network
+    measured as 10,600 px grains instead of 273 px (the classical measurement 1,016 instead of
+    278). Percentiles rather than the extremes, so that a few hot or dead pixels do not squeeze
+    the rest. Levels only: the pixels stay where they are, and so does the grain size.
+    """
+    values = grey.astype(np.float64, copy=False)
+    step = max(1, int(np.sqrt(values.size / LEVEL_SAMPLE)))
+    sample = values[::step, ::step]
+    sample = sample[np.isfinite(sample)]
+    if sample.size == 0:
+        return np.zeros(grey.shape, np.uint8)
+    low, high = np.percentile(sample, LEVEL_PERCENTILES)
+    if not high > low:  # fewer than 0.2 % of the pixels differ: use the extremes
+        low, high = sample.min(), sample.max()
+    if not high > low:
+        return np.zeros(grey.shape, np.uint8)
+    scaled = np.rint((values - low) * (255.0 / (high - low)))
+    return np.nan_to_num(np.clip(scaled, 0, 255), nan=0.0).astype(np.uint8)
+
+
 def _to_rgb(image: Image.Image) -> np.ndarray:
-    """RGB uint8 pixels: alpha dropped, greyscale expanded, 16-bit scaled to 8-bit."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        # Pillow's own conversion of 16-bit greyscale to 8-bit clips at 255 instead of scaling.
-        grey = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I;16") or grey.max() > 255 else 255.0
-        grey8 = np.clip(np.rint(grey * 255.0 / top), 0, 255).astype(np.uint8)
-        return np.repeat(grey8[:, :, None], 3, axis=2)
-    if image.mode == "F":
-        grey8 = np.clip(np.rint(np.asarray(image) * 255.0), 0, 255).astype(np.uint8)
+    """RGB uint8 pixels: alpha dropped, greyscale expanded, greyscale of more than 8 bits
+    mapped to 8 bits by its own levels (`levels_to_8bit`)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        # Pillow's own conversion of these to 8 bits clips at 255 instead of scaling.
+        grey8 = levels_to_8bit(np.asarray(image))
         return np.repeat(grey8[:, :, None], 3, axis=2)
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
