@@ -123,6 +123,37 @@ def test_predict_refuses_what_the_network_cannot_measure(images, saved_model, ca
     ]
 
 
+@pytest.mark.parametrize("command", ["predict", "measure"])
+def test_levels_stretched_measures_a_dim_image_as_the_image(
+    command, varied_model, rendered_images, tmp_path, capsys
+):
+    """A rendering at half its levels: as given it is answered differently from the rendering,
+    with one note naming it; with --levels stretched it gets the rendering's answer."""
+    original = rendered_images / "etched-1.png"
+    pixels = np.asarray(Image.open(original).convert("RGB"))
+    even = tmp_path / "even.png"  # even levels, so that halving them loses nothing
+    Image.fromarray(pixels // 2 * 2).save(even)
+    dim = tmp_path / "dim.png"
+    Image.fromarray(pixels // 2).save(dim)
+    areas = {}
+    for levels in ("as-given", "stretched"):
+        args = [command, str(even), str(dim), "--levels", levels, "--pixel-size", "2"]
+        assert main([*args, "--model", str(varied_model)]) == 0
+        out, err = capsys.readouterr()
+        areas[levels] = [float(r["mean_grain_area_px"]) for r in _rows(out)]
+        notes = [line for line in err.splitlines() if "levels" in line]
+        if levels == "as-given":
+            assert notes == [
+                f"note: 1 of 2 images use less than half of the 0-255 levels (e.g. {dim}); dim "
+                "or flat images are measured far off as given: --levels stretched maps each "
+                "image's own levels to 0-255 first"
+            ]
+        else:
+            assert notes == []
+    assert abs(areas["as-given"][1] / areas["as-given"][0] - 1) > 0.01
+    assert areas["stretched"][1] == pytest.approx(areas["stretched"][0], rel=1e-6)
+
+
 def test_predict_missing_model(images, tmp_path, capsys):
     code = main(["predict", str(images / "good.png"), "--model", str(tmp_path / "none.keras")])
     assert code == 2

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from microcnn.imaging.images import LEVELS
 from microcnn.learning.model_files import (
     DEFAULT_MODEL,
     DEFAULT_VIEWS,
@@ -151,10 +152,24 @@ def _predict(args: argparse.Namespace) -> int:
         failed += 1
         _error(f"{path}: {reason}")
 
-    estimates = model.estimate_files(files, on_error)
+    narrow: list[str] = []
+    stretched = args.levels == "stretched"
+    estimates = model.estimate_files(files, on_error, stretched=stretched, narrow=narrow)
+    _note_narrow_levels(narrow, len(estimates))
     predictions = [model.classify(e, args.pixel_size) for e in estimates]
     _write(args, predictions, model.classes)
     return _finish(failed, total)
+
+
+def _note_narrow_levels(narrow: list[str], answered: int) -> None:
+    """One note for the images read as given whose levels span less than half of 0-255."""
+    if narrow:
+        print(
+            f"note: {len(narrow)} of {answered} images use less than half of the 0-255 levels "
+            f"(e.g. {narrow[0]}); dim or flat images are measured far off as given: "
+            "--levels stretched maps each image's own levels to 0-255 first",
+            file=sys.stderr,
+        )
 
 
 def _measure(args: argparse.Namespace) -> int:
@@ -173,15 +188,19 @@ def _measure(args: argparse.Namespace) -> int:
     total = len(files) + failed
     _note_reference_scale(args, reference_um)
     from microcnn.data.predictions import classify
-    from microcnn.imaging.images import ImageError, load_image
+    from microcnn.imaging.images import ImageError, load_image, narrow_levels
     from microcnn.measurement.grainsize import measure_image
 
-    predictions, extra = [], {}
+    predictions, extra, narrow = [], {}, []
     known = args.pixel_size is not None
     pixel_size = args.pixel_size if known else reference_um
+    stretched = args.levels == "stretched"
     for path in map(str, files):
         try:
-            m = measure_image(load_image(path), pixel_size / 1000)
+            pixels = load_image(path, stretched)
+            if not stretched and narrow_levels(pixels):
+                narrow.append(path)
+            m = measure_image(pixels, pixel_size / 1000)
         except (ImageError, ValueError) as exc:
             failed += 1
             _error(f"{path}: {exc}")
@@ -200,6 +219,7 @@ def _measure(args: argparse.Namespace) -> int:
             "mean_intercept_px": f"{m.mean_intercept_px:.4f}",
             "grains_equivalent": f"{m.grains_equivalent:.1f}",
         }
+    _note_narrow_levels([p for p in narrow if p in extra], len(predictions))
     _write(args, predictions, classes, extra)
     return _finish(failed, total)
 
@@ -251,6 +271,14 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="UM",
             help="micrometres per pixel of the images: adds areas in um^2 and ASTM G, and the "
             "class is decided at it (default: the reference pixel size is assumed)",
+        )
+        command.add_argument(
+            "--levels",
+            choices=LEVELS,
+            default=LEVELS[0],
+            help="as-given (default): the image's levels as they are; stretched: each image's "
+            "own 0.1st and 99.9th percentile levels mapped to 0 and 255 first, for dim or flat "
+            "images (no pixel moves)",
         )
         command.add_argument("--model", default=DEFAULT_MODEL, help=f"default: {DEFAULT_MODEL}")
         command.add_argument("--output", "-o", help="CSV file to write (default: stdout)")

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from microcnn.imaging.images import ImageError, find_images, load_image, read_images
+from microcnn.imaging.images import (
+    ImageError,
+    find_images,
+    load_image,
+    narrow_levels,
+    read_images,
+    stretch_levels,
+)
 
 
 def test_load_image_conversions(images):
@@ -129,3 +136,28 @@ def test_read_images_reads_a_bounded_number_ahead(images):
         next(reader)
         assert taken <= k + 1 + 5
     reader.close()
+
+
+def test_stretched_levels_undo_a_dim_or_flat_exposure(tmp_path):
+    """A picture at half its levels, or at a quarter lifted to mid-grey, reads stretched as the
+    picture itself does: levels only, every pixel in its place."""
+    rgb = np.repeat(_grey8()[:, :, None] // 2 * 2, 3, axis=2)  # even levels: halving is exact
+    rgb[:, :, 1] = rgb[:, :, 0] // 3 * 2  # the channels differ
+    dim, flat = rgb // 2, (rgb // 4 + 100).astype(np.uint8)
+    assert narrow_levels(dim) and narrow_levels(flat) and not narrow_levels(rgb)
+    target = stretch_levels(rgb)
+    assert target.min() == 0 and target.max() == 255
+    np.testing.assert_array_equal(stretch_levels(dim), target)
+    # A quarter keeps 64 levels of 128: the same picture within a level and a half.
+    assert np.abs(stretch_levels(flat).astype(int) - target).max() <= 2
+    Image.fromarray(dim).save(tmp_path / "dim.png")
+    np.testing.assert_array_equal(load_image(tmp_path / "dim.png", stretched=True), target)
+    np.testing.assert_array_equal(load_image(tmp_path / "dim.png"), dim)  # as given by default
+    (_, read), *_ = read_images([tmp_path / "dim.png"], threads=1, stretched=True)
+    np.testing.assert_array_equal(read, target)
+
+
+def test_stretching_leaves_an_image_of_one_level_as_it_is():
+    flat = np.full((20, 30, 3), 77, np.uint8)
+    np.testing.assert_array_equal(stretch_levels(flat), flat)
+    assert narrow_levels(flat)

@@ -81,6 +81,53 @@ LEVEL_PERCENTILES = (0.1, 99.9)
 LEVEL_SAMPLE = 1_000_000
 
 
+# How an image's levels reach the measurement: as given, or each image's own levels stretched
+# (`stretch_levels`). `microcnn predict` and `measure` take `--levels`.
+LEVELS = ("as-given", "stretched")
+# An image whose levels span less than this (0.1st to 99.9th percentile, of 255) is narrower
+# than any the default run renders (its narrowest test image spans 117).
+NARROW_LEVELS = 128
+
+
+def _level_bounds(values: np.ndarray) -> tuple[float, float] | None:
+    """The LEVEL_PERCENTILES of an array's finite values (on a regular subsample of at most
+    about LEVEL_SAMPLE of them), the extremes if those are equal, None if all are equal."""
+    step = max(1, int(np.sqrt(values.size / LEVEL_SAMPLE)))
+    sample = values[::step, ::step]
+    sample = sample[np.isfinite(sample)] if sample.dtype.kind == "f" else sample.ravel()
+    if sample.size == 0:
+        return None
+    low, high = np.percentile(sample, LEVEL_PERCENTILES)
+    if not high > low:  # fewer than 0.2 % of the values differ: use the extremes
+        low, high = sample.min(), sample.max()
+    return (float(low), float(high)) if high > low else None
+
+
+def narrow_levels(rgb: np.ndarray) -> bool:
+    """Whether an 8-bit image's levels span less than NARROW_LEVELS (a dim, washed-out or flat
+    picture). On every 4th row and column: a check, not a map, at a fraction of a
+    millisecond."""
+    bounds = _level_bounds(rgb[::4, ::4])
+    return bounds is None or bounds[1] - bounds[0] < NARROW_LEVELS
+
+
+def stretch_levels(rgb: np.ndarray) -> np.ndarray:
+    """An 8-bit image with its own levels' LEVEL_PERCENTILES (over every channel) mapped to 0
+    and 255, clipped; an image of one level is returned as it is.
+
+    Why: the network learnt from images whose levels span most of 0-255 (brightness +-15 %,
+    contrast x0.8-1.2 in training), and a dim picture is far from them: test images at half
+    their levels (x0.5) were measured 1.3-4.4 G numbers off, stretched they were measured as
+    the originals (README, "Dim or flat images"). Levels only: no pixel moves.
+    """
+    bounds = _level_bounds(rgb)
+    if bounds is None:
+        return rgb
+    low, high = bounds
+    scaled = np.rint((rgb.astype(np.float32) - low) * (255.0 / (high - low)))
+    return np.clip(scaled, 0, 255).astype(np.uint8)
+
+
 def levels_to_8bit(grey: np.ndarray) -> np.ndarray:
     """uint8 greyscale from raw levels: the LEVEL_PERCENTILES of the image's finite values go to
     0 and 255 (a linear map, clipped; NaN to 0; one level throughout to 0).
@@ -92,16 +139,10 @@ def levels_to_8bit(grey: np.ndarray) -> np.ndarray:
     the rest. Levels only: the pixels stay where they are, and so does the grain size.
     """
     values = grey.astype(np.float64, copy=False)
-    step = max(1, int(np.sqrt(values.size / LEVEL_SAMPLE)))
-    sample = values[::step, ::step]
-    sample = sample[np.isfinite(sample)]
-    if sample.size == 0:
+    bounds = _level_bounds(values)
+    if bounds is None:
         return np.zeros(grey.shape, np.uint8)
-    low, high = np.percentile(sample, LEVEL_PERCENTILES)
-    if not high > low:  # fewer than 0.2 % of the pixels differ: use the extremes
-        low, high = sample.min(), sample.max()
-    if not high > low:
-        return np.zeros(grey.shape, np.uint8)
+    low, high = bounds
     scaled = np.rint((values - low) * (255.0 / (high - low)))
     return np.nan_to_num(np.clip(scaled, 0, 255), nan=0.0).astype(np.uint8)
 
@@ -137,15 +178,16 @@ def _check_size(size: tuple[int, int]) -> None:
         raise ImageError(_too_large(size))
 
 
-def load_image(path: str | Path) -> np.ndarray:
-    """The image at `path` as (height, width, 3) uint8 RGB, or ImageError with the reason."""
+def load_image(path: str | Path, stretched: bool = False) -> np.ndarray:
+    """The image at `path` as (height, width, 3) uint8 RGB (its levels stretched with
+    `stretched`: `stretch_levels`), or ImageError with the reason."""
     with warnings.catch_warnings():
         # Pillow warns about large images on stderr; the size is checked here instead.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        return _read(Path(path))
+        return _read(Path(path), stretched)
 
 
-def _read(path: Path) -> np.ndarray:
+def _read(path: Path, stretched: bool = False) -> np.ndarray:
     """load_image without its warning filter (which is not thread-safe: read_images sets it
     once for all its threads)."""
     try:
@@ -154,7 +196,8 @@ def _read(path: Path) -> np.ndarray:
         with Image.open(path) as image:
             _check_size(image.size)
             image.load()
-            return _to_rgb(image)
+            rgb = _to_rgb(image)
+            return stretch_levels(rgb) if stretched else rgb
     except Image.DecompressionBombError as exc:
         # Far above the limit, Pillow refuses the file on opening, before its size is known.
         raise ImageError(_too_large(None)) from exc
@@ -170,10 +213,10 @@ def _read(path: Path) -> np.ndarray:
 
 
 def read_images(
-    paths: Iterable[str | Path], threads: int, ahead: int | None = None
+    paths: Iterable[str | Path], threads: int, ahead: int | None = None, stretched: bool = False
 ) -> Iterator[tuple[str, np.ndarray | ImageError]]:
     """(path, pixels or the ImageError saying why not) for every path, in the given order, as
-    load_image gives them, decoded on `threads` threads.
+    load_image gives them (`stretched` as there), decoded on `threads` threads.
 
     At most `ahead` images (default: two per thread) are read ahead of the one handed out, so
     memory stays bounded by the images in flight whatever the number of paths.
@@ -186,7 +229,7 @@ def read_images(
 
         def submit(count: int) -> None:
             for path in itertools.islice(todo, count):
-                pending.append((str(path), pool.submit(_read, Path(path))))
+                pending.append((str(path), pool.submit(_read, Path(path), stretched)))
 
         submit(ahead)
         while pending:

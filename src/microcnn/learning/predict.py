@@ -26,7 +26,7 @@ from microcnn.atomic import write_text
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import read_manifest
 from microcnn.data.predictions import Prediction, classify, save_predictions
-from microcnn.imaging.images import ImageError, read_images
+from microcnn.imaging.images import ImageError, narrow_levels, read_images
 from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.learning import runtime
 from microcnn.learning.input_size import MIN_SIDE
@@ -248,10 +248,16 @@ class GrainSizeModel:
         )
 
     def estimate_files(
-        self, paths: Sequence[str | Path], on_error: Callable[[str, str], None]
+        self,
+        paths: Sequence[str | Path],
+        on_error: Callable[[str, str], None],
+        stretched: bool = False,
+        narrow: list[str] | None = None,
     ) -> list[Estimate]:
         """Estimates for every readable image, in the given order; the others are reported
-        through `on_error`.
+        through `on_error`. With `stretched`, each image's levels are stretched first
+        (imaging.images.stretch_levels); a list given as `narrow` collects the images read as
+        given whose levels span less than NARROW_LEVELS.
 
         Images are decoded on `threads` threads, a few ahead of the network, and gathered by
         size into batches; memory holds a few batches of pixels, however many paths there are.
@@ -266,7 +272,7 @@ class GrainSizeModel:
                 found[name] = Estimate(name, float(mean), float(sd))
 
         names = []
-        for name, pixels in read_images(paths, self.threads):
+        for name, pixels in read_images(paths, self.threads, stretched=stretched):
             if isinstance(pixels, ImageError):
                 on_error(name, str(pixels))
                 continue
@@ -274,6 +280,8 @@ class GrainSizeModel:
             if reason:
                 on_error(name, reason)
                 continue
+            if narrow is not None and not stretched and narrow_levels(pixels):
+                narrow.append(name)
             if pixels.shape[0] * pixels.shape[1] > MAX_WHOLE_PIXELS:
                 tiled = self._estimate_large(pixels)
                 if tiled is None:
