@@ -198,8 +198,6 @@ def _measure(args: argparse.Namespace) -> int:
     for path in map(str, files):
         try:
             pixels = load_image(path, stretched)
-            if not stretched and narrow_levels(pixels):
-                narrow.append(path)
             m = measure_image(pixels, pixel_size / 1000)
         except (ImageError, ValueError) as exc:
             failed += 1
@@ -214,12 +212,14 @@ def _measure(args: argparse.Namespace) -> int:
         predictions.append(
             classify(path, math.log10(m.mean_area_px), 0.0, classes, pixel_size, known)
         )
+        if not stretched and narrow_levels(pixels):
+            narrow.append(path)
         extra[path] = {
             "astm_g_intercept": f"{m.g_intercept:.3f}" if known else "",
             "mean_intercept_px": f"{m.mean_intercept_px:.4f}",
             "grains_equivalent": f"{m.grains_equivalent:.1f}",
         }
-    _note_narrow_levels([p for p in narrow if p in extra], len(predictions))
+    _note_narrow_levels(narrow, len(predictions))
     _write(args, predictions, classes, extra)
     return _finish(failed, total)
 

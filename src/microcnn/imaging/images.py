@@ -104,6 +104,14 @@ def _level_bounds(values: np.ndarray) -> tuple[float, float] | None:
     return (float(low), float(high)) if high > low else None
 
 
+def _mapped(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    """uint8 levels of `values` with `bounds` (low, high) mapped linearly to 0 and 255,
+    rounded and clipped; NaN to 0."""
+    low, high = bounds
+    scaled = np.clip(np.rint((values - low) * (255.0 / (high - low))), 0, 255)
+    return np.nan_to_num(scaled, nan=0.0).astype(np.uint8)
+
+
 def narrow_levels(rgb: np.ndarray) -> bool:
     """Whether an 8-bit image's levels span less than NARROW_LEVELS (a dim, washed-out or flat
     picture). On every 4th row and column: a check, not a map, at a fraction of a
@@ -123,11 +131,7 @@ def stretch_levels(rgb: np.ndarray) -> np.ndarray:
     margin sets the top level, so a dim specimen inside one stays dim: crop the margin first.
     """
     bounds = _level_bounds(rgb)
-    if bounds is None:
-        return rgb
-    low, high = bounds
-    scaled = np.rint((rgb.astype(np.float32) - low) * (255.0 / (high - low)))
-    return np.clip(scaled, 0, 255).astype(np.uint8)
+    return rgb if bounds is None else _mapped(rgb.astype(np.float32), bounds)
 
 
 def levels_to_8bit(grey: np.ndarray) -> np.ndarray:
@@ -142,11 +146,7 @@ def levels_to_8bit(grey: np.ndarray) -> np.ndarray:
     """
     values = grey.astype(np.float64, copy=False)
     bounds = _level_bounds(values)
-    if bounds is None:
-        return np.zeros(grey.shape, np.uint8)
-    low, high = bounds
-    scaled = np.rint((values - low) * (255.0 / (high - low)))
-    return np.nan_to_num(np.clip(scaled, 0, 255), nan=0.0).astype(np.uint8)
+    return np.zeros(grey.shape, np.uint8) if bounds is None else _mapped(values, bounds)
 
 
 def _to_rgb(image: Image.Image) -> np.ndarray:
