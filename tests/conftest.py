@@ -147,6 +147,19 @@ def varied_model(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def stretched_model(varied_model, tmp_path_factory) -> Path:
+    """The varied model, its artefact and record, with metadata saying it was trained on
+    stretched levels (training.levels)."""
+    folder = tmp_path_factory.mktemp("stretched")
+    for source in varied_model.parent.iterdir():
+        shutil.copy(source, folder / source.name)
+    path = folder / varied_model.name
+    meta = json.loads(path.with_suffix(".json").read_text())
+    path.with_suffix(".json").write_text(json.dumps({**meta, "levels": "stretched"}))
+    return path
+
+
+@pytest.fixture(scope="session")
 def rendered_images(tmp_path_factory) -> Path:
     """Rendered microstructures as the workflow writes them: a fine and a coarse one in three
     looks at 432x288, one at 1024x768, and one tiled to 4320x4032 (above the size measured

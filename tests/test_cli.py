@@ -154,6 +154,26 @@ def test_levels_stretched_measures_a_dim_image_as_the_image(
     assert areas["stretched"][1] == pytest.approx(areas["stretched"][0], rel=1e-6)
 
 
+def test_predict_reads_levels_as_the_model_was_trained(
+    stretched_model, rendered_images, tmp_path, capsys
+):
+    """A model trained on stretched levels (its model.json says so) gets images stretched
+    unless --levels says otherwise: a dim copy is answered as the image, without a note."""
+    pixels = np.asarray(Image.open(rendered_images / "etched-1.png").convert("RGB"))
+    even, dim = tmp_path / "even.png", tmp_path / "dim.png"
+    Image.fromarray(pixels // 2 * 2).save(even)
+    Image.fromarray(pixels // 2).save(dim)
+    areas = {}
+    for levels in ([], ["--levels", "as-given"]):
+        args = ["predict", str(even), str(dim), "--pixel-size", "2", *levels]
+        assert main([*args, "--model", str(stretched_model)]) == 0
+        out, err = capsys.readouterr()
+        areas[bool(levels)] = [float(r["mean_grain_area_px"]) for r in _rows(out)]
+        assert ("levels" in err) == bool(levels)  # the note, only for images read as given
+    assert areas[False][1] == pytest.approx(areas[False][0], rel=1e-6)
+    assert abs(areas[True][1] / areas[True][0] - 1) > 0.01
+
+
 def test_predict_missing_model(images, tmp_path, capsys):
     code = main(["predict", str(images / "good.png"), "--model", str(tmp_path / "none.keras")])
     assert code == 2

@@ -153,7 +153,8 @@ def _predict(args: argparse.Namespace) -> int:
         _error(f"{path}: {reason}")
 
     narrow: list[str] = []
-    stretched = args.levels == "stretched"
+    # No --levels: the levels the model was trained on.
+    stretched = None if args.levels is None else args.levels == "stretched"
     estimates = model.estimate_files(files, on_error, stretched=stretched, narrow=narrow)
     _note_narrow_levels(narrow, len(estimates))
     predictions = [model.classify(e, args.pixel_size) for e in estimates]
@@ -275,10 +276,17 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--levels",
             choices=LEVELS,
-            default=LEVELS[0],
-            help="as-given (default): the image's levels as they are; stretched: each image's "
-            "own 0.1st and 99.9th percentile levels mapped to 0 and 255 first, for dim or flat "
-            "images (no pixel moves)",
+            # predict: as the network was trained (its model.json names the levels); the
+            # classical measurement: as given, as the workflow's baseline measures.
+            default=None if name == "predict" else LEVELS[0],
+            help="as-given: the image's levels as they are; stretched: each image's own 0.1st "
+            "and 99.9th percentile levels mapped to 0 and 255 first, for dim or flat images (no "
+            "pixel moves). Default: "
+            + (
+                "as the model was trained (its model.json 'levels'; as-given if unnamed)"
+                if name == "predict"
+                else "as-given"
+            ),
         )
         command.add_argument("--model", default=DEFAULT_MODEL, help=f"default: {DEFAULT_MODEL}")
         command.add_argument("--output", "-o", help="CSV file to write (default: stdout)")

@@ -178,6 +178,27 @@ def test_an_unknown_number_of_views_is_refused(varied_model):
         GrainSizeModel(varied_model, views=8)
 
 
+def test_images_are_read_with_the_levels_the_model_was_trained_on(
+    varied_model, stretched_model, rendered_images, tmp_path
+):
+    """Metadata naming stretched levels: every image stretched unless the call says otherwise;
+    without the key (models trained before it), as given."""
+    from PIL import Image
+
+    dim = tmp_path / "dim.png"
+    pixels = np.asarray(Image.open(rendered_images / "etched-1.png").convert("RGB"))
+    Image.fromarray(pixels // 2).save(dim)
+    assert GrainSizeModel(varied_model).levels == "as-given"
+    model = GrainSizeModel(stretched_model)
+    assert model.levels == "stretched"
+    by_default, _ = _estimates(model, [dim])
+    stretched = {e.path: (e.log10_area_px, e.log10_sd)
+                 for e in model.estimate_files([dim], print, stretched=True)}  # fmt: skip
+    as_given = {e.path: (e.log10_area_px, e.log10_sd)
+                for e in model.estimate_files([dim], print, stretched=False)}  # fmt: skip
+    assert by_default == stretched != as_given
+
+
 def test_unmeasurable_says_why():
     rng = np.random.default_rng(0)
     noise = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)

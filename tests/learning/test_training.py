@@ -10,6 +10,7 @@ from PIL import Image
 
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, write_manifest
+from microcnn.imaging.images import load_image
 from microcnn.learning.architectures import load
 from microcnn.learning.training import (
     BLUR_SIGMA_PX,
@@ -76,6 +77,21 @@ def test_make_dataset_batches_images_and_log_areas(tmp_path):
     assert [tuple(x.shape) for x, _ in batches] == [(4, 32, 48, 3), (2, 32, 48, 3)]
     targets = np.concatenate([y.numpy() for _, y in batches])
     np.testing.assert_allclose(targets, [3, 3, 3, 2, 2, 2])
+
+
+def test_stretched_datasets_carry_each_images_levels_stretched_as_prediction_reads_them(
+    tmp_path,
+):
+    rows = _images(tmp_path, 2)
+    for row in rows:  # dim them: levels 0-127
+        pixels = np.asarray(Image.open(row.path)) // 2
+        Image.fromarray(pixels).save(row.path)
+    ((images, _),) = make_dataset(rows, 32, 48, batch_size=4, stretched=True)
+    expected = [load_image(row.path, stretched=True) for row in rows]
+    np.testing.assert_array_equal(images.numpy(), expected)
+    assert images.numpy().max() == 255 and images.numpy().min() == 0
+    ((as_given, _),) = make_dataset(rows, 32, 48, batch_size=4)
+    np.testing.assert_array_equal(as_given.numpy(), [load_image(r.path) for r in rows])
 
 
 def test_blurred_augmented_batches_repeat_per_seed_and_smooth_some_images(tmp_path):
@@ -333,16 +349,18 @@ def test_halved_images_come_in_batches_of_their_own_with_a_quarter_of_the_area(t
     )
 
 
-def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys):
+@pytest.mark.parametrize("levels", ["as-given", "stretched"])
+def test_a_small_training_run_writes_model_metadata_and_history(tmp_path, capsys, levels):
     rows = _images(tmp_path, 8)
     manifest = tmp_path / "train.csv"
     write_manifest(manifest, rows)
-    settings = TrainingSettings(epochs=2, batch_size=4, early_stopping_patience=0)
+    settings = TrainingSettings(epochs=2, batch_size=4, early_stopping_patience=0, levels=levels)
     out = tmp_path / "model"
     meta = train(manifest, CLASSES, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 4.5)
     assert json.loads((out / "m.json").read_text()) == meta
     assert GrainSizeClasses.from_json(meta["classes"]) == CLASSES
     assert meta["reference_pixel_size_um"] == 4.5 and meta["epochs_run"] == 2
+    assert meta["levels"] == levels  # prediction reads images as they were trained on
     assert meta["train_images"] + meta["validation_images"] == 16
     history = read_csv(out / "h.csv")
     assert [r["epoch"] for r in history] == ["1", "2"]

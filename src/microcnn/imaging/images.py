@@ -75,15 +75,16 @@ def find_images(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 # An image's own levels at these percentiles go to 0 and 255 where its levels are mapped:
-# greyscale of more than 8 bits always (`levels_to_8bit`), 8-bit images when asked
-# (`stretch_levels`).
+# greyscale of more than 8 bits always (`levels_to_8bit`), 8-bit images when stretched
+# (`stretch_levels`: in training and prediction with training.levels "stretched").
 LEVEL_PERCENTILES = (0.1, 99.9)
 # The percentiles are taken on at most about this many pixels (a regular subsample).
 LEVEL_SAMPLE = 1_000_000
 
 
 # How an image's levels reach the measurement: as given, or each image's own levels stretched
-# (`stretch_levels`). `microcnn predict` and `measure` take `--levels`.
+# (`stretch_levels`). The config's training.levels and `--levels` of `microcnn predict` and
+# `measure` take these.
 LEVELS = ("as-given", "stretched")
 # An image whose levels span less than this (0.1st to 99.9th percentile, of 255) is narrower
 # than any the default run renders (its narrowest test image spans 117).
@@ -124,11 +125,11 @@ def stretch_levels(rgb: np.ndarray) -> np.ndarray:
     """An 8-bit image with its own levels' LEVEL_PERCENTILES (over every channel) mapped to 0
     and 255, clipped; an image of one level is returned as it is.
 
-    Why: the network learnt from images whose levels span most of 0-255 (brightness +-15 %,
-    contrast x0.8-1.2 in training), and a dim picture is far from them: test images at half
-    their levels (x0.5) were measured 1.8-6.9 G numbers off, stretched within 0.09 of the
-    originals (README, "Dim or flat images"). Levels only: no pixel moves. A pure white
-    margin sets the top level, so a dim specimen inside one stays dim: crop the margin first.
+    Why: a network trained on levels as rendered measured test images at half their levels
+    (x0.5) 1.8-6.9 G numbers off, stretched within 0.09 of the originals; trained on
+    stretched images and given them, it measures a linear change of levels as the image
+    (README, "Dim or flat images"). Levels only: no pixel moves. A pure white margin sets the
+    top level, so a dim specimen inside one stays dim: crop the margin first.
     """
     bounds = _level_bounds(rgb)
     return rgb if bounds is None else _mapped(rgb.astype(np.float32), bounds)

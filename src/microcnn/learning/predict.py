@@ -211,6 +211,9 @@ class GrainSizeModel:
         self.reference_pixel_size_um: float = meta["reference_pixel_size_um"]
         # The train stage names the architecture; for metadata without it, the larger minimum.
         self.min_side = MIN_SIDE.get(meta.get("architecture"), max(MIN_SIDE.values()))
+        # Images reach the network with the levels it was trained on (models trained before
+        # the train stage named them took images as given).
+        self.levels: str = meta.get("levels", "as-given")
 
     def estimate_arrays(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mean, sd) of log10 area for a batch of same-sized uint8 RGB images: the mean over
@@ -251,17 +254,20 @@ class GrainSizeModel:
         self,
         paths: Sequence[str | Path],
         on_error: Callable[[str, str], None],
-        stretched: bool = False,
+        stretched: bool | None = None,
         narrow: list[str] | None = None,
     ) -> list[Estimate]:
         """Estimates for every readable image, in the given order; the others are reported
         through `on_error`. With `stretched`, each image's levels are stretched first
-        (imaging.images.stretch_levels); a list given as `narrow` collects the images read as
-        given whose levels span less than NARROW_LEVELS.
+        (imaging.images.stretch_levels); None reads them as the model was trained (`levels`).
+        A list given as `narrow` collects the images read as given whose levels span less than
+        NARROW_LEVELS.
 
         Images are decoded on `threads` threads, a few ahead of the network, and gathered by
         size into batches; memory holds a few batches of pixels, however many paths there are.
         """
+        if stretched is None:
+            stretched = self.levels == "stretched"
         found: dict[str, Estimate] = {}
         batches: dict[tuple[int, ...], _Batch] = {}
 

@@ -17,6 +17,7 @@ from microcnn.atomic import replacing, write_csv, write_text
 from microcnn.classes import GrainSizeClasses
 from microcnn.data.manifest import ManifestRow, microstructure_id, read_manifest
 from microcnn.data.split import n_validation_images, sample_microstructures
+from microcnn.imaging.images import stretch_levels
 from microcnn.imaging.margin import MARGIN_LEVEL
 from microcnn.learning import precision, tf_setup
 from microcnn.learning.architectures import build, gaussian_nll, log10_area_error
@@ -49,6 +50,7 @@ class TrainingSettings:
     halve: bool = False
     precision: str = "auto"
     threads: int = 2
+    levels: str = "as-given"
 
     @classmethod
     def from_config(cls, training: dict[str, Any]) -> TrainingSettings:
@@ -71,8 +73,13 @@ def validation_split(
     return train, val
 
 
-def _decode(path: tf.Tensor, height: int, width: int) -> tf.Tensor:
+def _decode(path: tf.Tensor, height: int, width: int, stretched: bool = False) -> tf.Tensor:
+    """The uint8 RGB pixels of a PNG, with `stretched` each image's own levels mapped to 0-255
+    (imaging.images.stretch_levels). Through NumPy, the very function prediction uses, so the
+    network sees the levels it will be given; it runs once per image, before the cache."""
     image = tf.io.decode_png(tf.io.read_file(path), channels=3)
+    if stretched:
+        image = tf.numpy_function(stretch_levels, [image], tf.uint8, stateful=False)
     image.set_shape((height, width, 3))
     return image
 
@@ -258,16 +265,17 @@ def make_dataset(
     blur: bool = False,
     zoom: bool = False,
     halve: bool = False,
+    stretched: bool = False,
 ) -> tf.data.Dataset:
     """Batches of (image, log10 true mean grain area in px); shuffled every epoch when given a
     seed, augmented after the cache when asked (so every epoch sees new variants; half of them
     inverted with `invert`, half blurred with `blur`, half zoomed with `zoom`, a quarter of
     those whose grains are large enough taken at half size with `halve`, their targets moved
-    with them)."""
+    with them); with `stretched`, each image's levels are stretched as it is read (`_decode`)."""
     paths = [r.path for r in rows]
     ds = tf.data.Dataset.from_tensor_slices((paths, targets(rows)))
     ds = ds.map(
-        lambda p, y: (_decode(p, height, width), y),
+        lambda p, y: (_decode(p, height, width, stretched), y),
         num_parallel_calls=tf.data.AUTOTUNE,
         deterministic=True,
     )
@@ -429,6 +437,7 @@ def train(
     rows = read_manifest(train_manifest)
     train_rows, val_rows = validation_split(rows, settings.validation_fraction, global_seed)
     halve = settings.halve and min(height, width) // 2 >= MIN_SIDE[settings.architecture]
+    stretched = settings.levels == "stretched"
     if settings.halve and not halve:
         print(
             f"training.halve: {width}x{height} images at half size would be smaller than the "
@@ -445,8 +454,9 @@ def train(
         blur=settings.blur,
         zoom=settings.zoom,
         halve=halve,
+        stretched=stretched,
     )
-    val_ds = make_dataset(val_rows, height, width, settings.batch_size)
+    val_ds = make_dataset(val_rows, height, width, settings.batch_size, stretched=stretched)
 
     gpu = bool(tf.config.list_physical_devices("GPU"))
     arithmetic = precision.resolve(settings.precision, precision.cpu_flags(), gpu)
@@ -501,6 +511,8 @@ def train(
         "reference_pixel_size_um": reference_pixel_size_um,
         "training_image_size": [height, width],
         "architecture": settings.architecture,
+        # How images' levels reach the network; prediction reads them the same way.
+        "levels": settings.levels,
         "training_precision": arithmetic,
         "seed": global_seed,
         "replicate": replicate,
