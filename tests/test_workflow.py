@@ -237,7 +237,8 @@ RERUN_AFTER_EDIT = {
     # The conversion is a stage of its own: changing it does not retrain.
     "learning/export.py": AFTER_EXPORT,
     "learning/runtime.py": AFTER_EXPORT,
-    "imaging/images.py": AFTER_PREDICT,
+    # Training reads its images' levels as prediction does (training.levels).
+    "imaging/images.py": AFTER_TRAIN,
     "evaluation/figures.py": {"evaluate": 1},
     "evaluation/scores.py": AFTER_PREDICT,
 }
