@@ -19,8 +19,9 @@ def _relative(paths) -> set[str]:
 def test_closure_follows_imports_through_modules_and_lazy_imports():
     # scripts/train.py imports learning.training, which imports the architectures (and the
     # meaning of their outputs, the least image side and the precision), the margin's level
-    # (not the renderer), the images' levels stretch (as prediction reads them), the manifest, the split's counting rule, tf_setup and rng;
-    # model_files comes through training.
+    # (not the renderer), the levels stretch of imaging.images (as prediction reads images),
+    # the manifest, the split's counting rule, tf_setup and rng; model_files comes through
+    # training.
     files = _relative(script_code(REPO / "scripts" / "train.py", SRC_ROOT))
     assert {
         "learning/training.py",
