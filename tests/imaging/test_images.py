@@ -157,6 +157,23 @@ def test_stretched_levels_undo_a_dim_or_flat_exposure(tmp_path):
     np.testing.assert_array_equal(read, target)
 
 
+def test_stretching_maps_every_pixel_linearly_from_the_images_percentiles():
+    """Each pixel goes to round((level - p0.1) * 255 / (p99.9 - p0.1)), clipped to 0-255: the
+    bytes of the map computed pixel by pixel in float32 (the arithmetic models were trained
+    with), here checked against a float64 computation away from rounding ties."""
+    rng = np.random.default_rng(4)
+    for low, high in ((0, 255), (30, 90), (100, 230)):
+        rgb = rng.integers(low, high + 1, (37, 53, 3)).astype(np.uint8)
+        p_low, p_high = map(float, np.percentile(rgb, (0.1, 99.9)))
+        exact = (rgb.astype(np.float64) - p_low) * 255 / (p_high - p_low)
+        expected = np.clip(np.rint(exact), 0, 255)
+        away_from_ties = np.abs(exact - np.floor(exact) - 0.5) > 1e-3
+        out = stretch_levels(rgb)
+        np.testing.assert_array_equal(out[away_from_ties], expected[away_from_ties])
+        scaled = (rgb.astype(np.float32) - p_low) * np.float32(255 / (p_high - p_low))
+        np.testing.assert_array_equal(out, np.clip(np.rint(scaled), 0, 255).astype(np.uint8))
+
+
 def test_stretching_leaves_an_image_of_one_level_as_it_is():
     flat = np.full((20, 30, 3), 77, np.uint8)
     np.testing.assert_array_equal(stretch_levels(flat), flat)

@@ -132,7 +132,11 @@ def stretch_levels(rgb: np.ndarray) -> np.ndarray:
     top level, so a dim specimen inside one stays dim: crop the margin first.
     """
     bounds = _level_bounds(rgb)
-    return rgb if bounds is None else _mapped(rgb.astype(np.float32), bounds)
+    if bounds is None:
+        return rgb
+    # The map of each of the 256 levels, looked up: the same bytes as mapping every pixel
+    # (the same float32 arithmetic per level), in a fraction of the time (benchmarks/levels.py).
+    return np.take(_mapped(np.arange(256, dtype=np.float32), bounds), rgb)
 
 
 def levels_to_8bit(grey: np.ndarray) -> np.ndarray:
