@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from timing import cpu_ms_per_item
 
 from microcnn.imaging.images import load_image
 from microcnn.imaging.render import LOOKS, encode_png, is_grey, png_bytes, png_level
@@ -28,17 +28,6 @@ from microcnn.imaging.render import LOOKS, encode_png, is_grey, png_bytes, png_l
 def rgb_png(pixels: np.ndarray, level: int | None) -> bytes:
     """The PNG that encode_png wrote before grey images were written as grey."""
     return png_bytes(Image.fromarray(pixels, mode="RGB"), level)
-
-
-def cpu_ms_per_image(paths: list[Path], repeats: int) -> float:
-    """Best-of-`repeats` process CPU time of load_image over `paths`, per image."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.process_time()
-        for path in paths:
-            load_image(path)
-        best = min(best, time.process_time() - start)
-    return 1000.0 * best / len(paths)
 
 
 def main() -> None:
@@ -73,7 +62,7 @@ def main() -> None:
                 assert all(
                     np.array_equal(load_image(q), p) for q, p in zip(paths, pixels, strict=True)
                 )
-                timings.append(cpu_ms_per_image(paths, args.repeats))
+                timings.append(cpu_ms_per_item(load_image, paths, args.repeats))
                 sizes.append(sum(p.stat().st_size for p in paths) / len(paths) / 1000)
             print(
                 f"| {look_dir.name} | {grey} | {timings[0]:.2f} |"

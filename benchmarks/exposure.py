@@ -92,12 +92,10 @@ def main() -> None:
         files = changed_images(rows, Path(tmp))
         for levels in LEVELS:
             found = predicted_log_areas(list(files.values()), args.model, levels)
+            unchanged = np.array([found[str(files[(i, "as rendered")])] for i in range(len(rows))])
             cells = []
             for name in CHANGES:
                 estimate = np.array([found[str(files[(i, name)])] for i in range(len(rows))])
-                unchanged = np.array(
-                    [found[str(files[(i, "as rendered")])] for i in range(len(rows))]
-                )
                 from_truth = list(G_PER_DECADE * np.abs(estimate - truth))
                 moved = list(G_PER_DECADE * np.abs(estimate - unchanged))
                 cells.append(

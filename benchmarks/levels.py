@@ -12,11 +12,10 @@ Run: python benchmarks/levels.py [--manifest results/split/test.csv] [--count 20
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from timing import cpu_ms_per_item
 
 from microcnn.data.manifest import read_manifest
 from microcnn.imaging.images import _level_bounds, _mapped, load_image, stretch_levels
@@ -26,17 +25,6 @@ def per_pixel(rgb: np.ndarray) -> np.ndarray:
     """The stretch as it was first written: every pixel through the float32 map."""
     bounds = _level_bounds(rgb)
     return rgb if bounds is None else _mapped(rgb.astype(np.float32), bounds)
-
-
-def cpu_ms(step: Callable[[np.ndarray], object], images: list[np.ndarray], repeats: int) -> float:
-    """Best-of-`repeats` process CPU time of `step` over `images`, per image."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.process_time()
-        for image in images:
-            step(image)
-        best = min(best, time.process_time() - start)
-    return best / len(images) * 1e3
 
 
 def main() -> None:
@@ -52,13 +40,17 @@ def main() -> None:
     for image in images:
         if not np.array_equal(per_pixel(image), stretch_levels(image)):
             raise SystemExit("the two ways differ: not the same stretch")
-    decode = cpu_ms(load_image, paths, args.repeats)  # type: ignore[arg-type]
-    baseline = cpu_ms(per_pixel, images, args.repeats)
+    decode = cpu_ms_per_item(load_image, paths, args.repeats)
+    baseline = cpu_ms_per_item(per_pixel, images, args.repeats)
     timed = {
         "decode the PNG (load_image), for scale": decode,
-        "percentiles only (_level_bounds), shared": cpu_ms(_level_bounds, images, args.repeats),
+        "percentiles only (_level_bounds), shared": cpu_ms_per_item(
+            _level_bounds, images, args.repeats
+        ),
         "stretch, every pixel mapped (before)": baseline,
-        "stretch, the 256 levels looked up (today)": cpu_ms(stretch_levels, images, args.repeats),
+        "stretch, the 256 levels looked up (today)": cpu_ms_per_item(
+            stretch_levels, images, args.repeats
+        ),
     }
     shape = "x".join(map(str, images[0].shape[1::-1]))
     print(f"{len(images)} images ({shape} first), CPU ms per image, best of {args.repeats}")
