@@ -13,7 +13,7 @@ time, all threads), the input pipeline alone (images/s and CPU-ms per image over
 of the augmented, cached dataset), and on the test manifest: class accuracy, median and 90th
 percentile |dG| overall and per look. Ratios are today / before. "today" is float32; the
 "bfloat16" set-up is today's network with training.precision: bfloat16 (``--setups today
-bfloat16`` compares the two).
+bfloat16`` compares the two); "tone" is today's with training.tone on (``--setups today tone``).
 
 Run: python benchmarks/training.py --train results/split/train.csv --test results/split/test.csv
      [--epochs 6] [--limit 900] [--out training.md]
@@ -121,11 +121,21 @@ def bfloat16_network(log10_area_mean: float) -> keras.Model:
     return architectures.build("compact", log10_area_mean, precision="bfloat16")
 
 
+# dataset() swaps training.augment_image for a set-up's: the tone set-up keeps today's own.
+_TODAYS_AUGMENT = training.augment_image
+
+
+def tone_augment(image, seeds, square, invert=True, blur=False, zoom=False, tone=False):
+    """Today's augmentation with training.tone on (half the images tone-curved)."""
+    return _TODAYS_AUGMENT(image, seeds, square, invert, blur, zoom, True)
+
+
 # "before" and "today" are the comparison; the others split today's change into its parts.
 SETUPS = {
     "before": SetUp("before", before_network, before_augment),
     "today": SetUp("today", today_network, training.augment_image),
     "bfloat16": SetUp("bfloat16", bfloat16_network, training.augment_image),
+    "tone": SetUp("tone", today_network, tone_augment),
     "network-only": SetUp("network-only", today_network, before_augment),
     "augmentation-only": SetUp("augmentation-only", before_network, training.augment_image),
     "pooled-patches": SetUp("pooled-patches", pooled_patches_network, training.augment_image),

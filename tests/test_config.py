@@ -70,6 +70,7 @@ def _error(config) -> str:
         ({"training": {"invert": "yes"}}, ["training.invert", "not of type 'boolean'"]),
         ({"training": {"blur": 1}}, ["training.blur", "not of type 'boolean'"]),
         ({"training": {"zoom": "on"}}, ["training.zoom", "not of type 'boolean'"]),
+        ({"training": {"tone": "gamma"}}, ["training.tone", "not of type 'boolean'"]),
         ({"prediction": {"views": 3}}, ["prediction.views", "[1, 2, 4]"]),
         ({"measurement": {"train_fraction": 0}}, ["measurement.train_fraction", "minimum of 0"]),
         ({"measurement": {"train_fraction": 1.5}}, ["measurement.train_fraction", "maximum of 1"]),

@@ -28,6 +28,7 @@ from microcnn.learning.training import (
     random_blur,
     random_zoom,
     tf,
+    tone_curve,
     train,
     validation_split,
     zoom_factor,
@@ -108,6 +109,46 @@ def test_blurred_augmented_batches_repeat_per_seed_and_smooth_some_images(tmp_pa
     roughness = lambda x: np.abs(np.diff(x.astype(float), axis=2)).mean(axis=(1, 2, 3))  # noqa: E731
     smoother = roughness(blurred) < 0.8 * roughness(sharp)
     assert 2 <= smoother.sum() <= 14
+
+
+def test_tone_curved_batches_repeat_per_seed_and_keep_targets(tmp_path):
+    rows = _images(tmp_path, 8)
+
+    def epoch(tone: bool) -> tuple[np.ndarray, np.ndarray]:
+        ds = make_dataset(rows, 32, 48, 4, shuffle_seed=5, augment=True, tone=tone)
+        batches = list(ds)
+        return np.concatenate([x.numpy() for x, _ in batches]), np.concatenate(
+            [y for _, y in batches]
+        )
+
+    (curved, y_curved), (plain, y_plain) = epoch(True), epoch(False)
+    np.testing.assert_array_equal(curved, epoch(True)[0])  # the same seed, the same images
+    np.testing.assert_array_equal(y_curved, y_plain)  # a tone keeps grain size
+    # The same order, flips and linear levels: only the curved images differ, about half.
+    changed = np.abs(curved.astype(int) - plain.astype(int)).max(axis=(1, 2, 3)) > 2
+    assert 2 <= changed.sum() <= 14
+
+
+def test_training_passes_the_tone_switch_to_its_training_data_only(tmp_path, monkeypatch):
+    from microcnn.learning import training
+
+    rows = _images(tmp_path, 4)
+    manifest = tmp_path / "train.csv"
+    write_manifest(manifest, rows)
+    seen = []
+    real = training.make_dataset
+
+    def spy(*args, **kwargs):
+        seen.append((kwargs.get("augment", False), kwargs.get("tone", False)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(training, "make_dataset", spy)
+    for tone in (True, False):
+        settings = TrainingSettings(epochs=1, batch_size=4, early_stopping_patience=0, tone=tone)
+        out = tmp_path / f"model-{tone}"
+        train(manifest, CLASSES, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 4.5)
+    # Training data (augmented) gets the switch; validation data is never changed.
+    assert seen == [(True, True), (False, False), (True, False), (False, False)]
 
 
 @pytest.mark.parametrize(
@@ -232,6 +273,39 @@ def test_blur_blurs_about_half_the_images_and_nothing_without_it():
             # Sharp: two levels only, whatever the turn, flip and levels; blurred: more.
             counts[blur] += len(np.unique(out)) > 2
     assert 70 <= counts[True] <= 130  # half, within about 4 standard deviations of 200 draws
+    assert counts[False] == 0
+
+
+def test_tone_curve_keeps_black_white_and_order_and_bends_mid_grey():
+    levels = tf.constant(np.arange(256, dtype=np.float32))
+    for bend in (-1.0, -0.3, 0.0, 0.6, 1.0):
+        out = tone_curve(levels, tf.constant(bend)).numpy()
+        assert out[0] == 0.0 and out[255] == pytest.approx(255.0)
+        assert np.all(np.diff(out) >= 0)  # never reverses two levels
+        mid = 127.5 + bend * 127.5 * 127.5 / 255
+        assert float(tone_curve(tf.constant(127.5), tf.constant(bend))) == pytest.approx(mid)
+    # The strongest bends take mid-grey where a gamma of 2 (255 * 0.5**2) or 0.42 would.
+    assert float(tone_curve(tf.constant(127.5), tf.constant(-1.0))) == pytest.approx(63.75)
+    assert float(tone_curve(tf.constant(127.5), tf.constant(1.0))) == pytest.approx(191.25)
+    assert float(tone_curve(tf.constant(127.5), tf.constant(1.0))) == pytest.approx(
+        255 * 0.5**0.42, abs=1.0
+    )
+
+
+def test_tone_curves_about_half_the_images_and_nothing_without_it():
+    """Three grey bands, 64, 128 and 192: a linear change of levels (brightness, contrast,
+    inversion) keeps the middle band halfway between the others; a curved tone does not."""
+    image = np.zeros((48, 48, 3), np.uint8)
+    image[:16], image[16:32], image[32:] = 64, 128, 192
+    counts = {True: 0, False: 0}
+    for tone in (True, False):
+        for k in range(200):
+            seeds = tf.constant([k, 7 * k + 1], tf.int64)
+            out = augment_image(tf.constant(image), seeds, True, tone=tone).numpy()
+            # The turn and flips move the bands: find them by their levels' order.
+            low, mid, high = np.sort(np.unique(out[..., 0]).astype(float))
+            counts[tone] += abs((mid - low) / (high - low) - 0.5) > 0.02
+    assert 60 <= counts[True] <= 130  # half are curved; the weakest bends go unseen
     assert counts[False] == 0
 
 
