@@ -96,14 +96,18 @@ def test_a_few_steps_learn_the_target(architecture, tmp_path):
     import keras
 
     model = build(architecture, log10_area_mean=2.0)
-    model.compile(keras.optimizers.Adam(3e-3), loss=gaussian_nll)
+    model.compile(keras.optimizers.Adam(3e-3), loss=gaussian_nll, metrics=[log10_area_error])
     rng = np.random.default_rng(0)
     x = rng.integers(0, 255, size=(8, 64, 96, 3)).astype("uint8")
     x[4:] //= 4  # two kinds of image with different targets
     y = np.array([1.5] * 4 + [2.5] * 4, dtype="float32")
-    before = float(model.evaluate(x, y, verbose=0))
+    _, error_before = model.evaluate(x, y, verbose=0)  # 0.5: both answer the mean, 2.0
     model.fit(x, y, epochs=20, batch_size=8, verbose=0)
-    assert float(model.evaluate(x, y, verbose=0)) < before
+    # The estimates, not the likelihood: once the sd has shrunk, one small miss can raise the
+    # loss above its start while the estimates have learned (seen: 1 of 12 initial weights).
+    # Over 12 initial weights of each network the error fell to 0.011-0.157.
+    _, error_after = model.evaluate(x, y, verbose=0)
+    assert error_after < 0.5 * error_before
     path = tmp_path / "m.keras"
     model.save(path)
     np.testing.assert_allclose(
