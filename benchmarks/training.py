@@ -126,7 +126,8 @@ _TODAYS_AUGMENT = training.augment_image
 
 
 def tone_augment(image, seeds, square, invert=True, blur=False, zoom=False, tone=False):
-    """Today's augmentation with training.tone on (half the images tone-curved)."""
+    """Today's augmentation with training.tone on (half the images tone-curved), whatever
+    `tone` make_dataset passes: the signature is augment_image's, so it can stand in for it."""
     return _TODAYS_AUGMENT(image, seeds, square, invert, blur, zoom, True)
 
 
