@@ -61,6 +61,8 @@ def _error(config) -> str:
             {"training": {"architecture": "vgg"}},
             ["training.architecture", "['compact', 'reference']"],
         ),
+        ({"training": {"width": 0}}, ["training.width", "minimum of 1"]),
+        ({"training": {"width": 1.5}}, ["training.width", "not of type 'integer'"]),
         ({"generation": {"rtol": "loose"}}, ["generation.rtol", "'fit'", "[0, 1]"]),
         ({"image": {"width": 0}}, ["image.width", "minimum of 32"]),
         ({"image": {"margin": 0.6}}, ["image.margin", "maximum of 0.5"]),

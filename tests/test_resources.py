@@ -95,6 +95,7 @@ def test_memory_grows_with_images_grains_and_batches():
     assert generate_mem_mb(grains, "fine") > generate_mem_mb(grains, "coarse")
     batch = _config(**{"training.batch_size": 64})
     assert train_mem_mb(batch) > train_mem_mb(tiny)
+    assert train_mem_mb(_config(**{"training.width": 2})) > train_mem_mb(tiny)
 
 
 def test_the_stages_use_the_limits_the_formulas_assume():

@@ -115,6 +115,30 @@ def test_a_few_steps_learn_the_target(architecture, tmp_path):
     )
 
 
+@pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
+def test_width_multiplies_every_convolutions_filters(architecture):
+    def filters(model):
+        return {
+            layer.name: layer.filters
+            for layer in model.layers
+            # The margin mask's fixed block sums and the head's weights are not the trunk.
+            if hasattr(layer, "filters") and layer.name not in ("margin_blocks", "specimen_weight")
+        }
+
+    narrow, wide = build(architecture), build(architecture, width=3)
+    assert filters(narrow) and filters(wide) == {k: 3 * v for k, v in filters(narrow).items()}
+    # The head is the same size, so the output is the same two numbers per image.
+    assert wide.count_params() > 3 * narrow.count_params()
+    out = np.asarray(wide.predict_on_batch(np.full((1, 64, 96, 3), 200, dtype=np.uint8)))
+    assert out.shape == (1, 2) and np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("width", [0, -1])
+def test_width_below_one_is_refused(width):
+    with pytest.raises(ValueError, match="width must be a whole number of at least 1"):
+        build("compact", width=width)
+
+
 def test_unknown_architecture():
     with pytest.raises(ValueError, match="allowed: \\['compact', 'reference'\\]"):
         build("vgg")

@@ -498,6 +498,20 @@ def test_bfloat16_training_repeats_itself_and_saves_a_float32_model(tmp_path, ca
     assert {layer.compute_dtype for layer in saved.layers[1:]} == {"float32"}
 
 
+def test_a_wider_network_trains_in_bfloat16_and_is_saved_as_wide_in_float32(tmp_path):
+    """The float32 model the weights move into after bfloat16 training has the same width."""
+    manifest = tmp_path / "train.csv"
+    write_manifest(manifest, _images(tmp_path, 6))
+    settings = TrainingSettings(
+        epochs=1, batch_size=4, early_stopping_patience=0, precision="bfloat16", width=2
+    )
+    out = tmp_path / "wide"
+    meta = train(manifest, CLASSES, 32, 48, settings, 1, out / "m.keras", out / "h.csv", 1.0)
+    saved = load(out / "m.keras")
+    assert meta["width"] == 2 and saved.get_layer("patches").filters == 32
+    assert {layer.compute_dtype for layer in saved.layers[1:]} == {"float32"}
+
+
 def test_a_replicate_trains_from_another_seed_on_the_same_images_and_split(tmp_path):
     rows = _images(tmp_path, 6)
     manifest = tmp_path / "train.csv"

@@ -92,24 +92,26 @@ def _head(
     )(hidden)
 
 
-def reference_cnn(log10_area_mean: float = 3.0) -> keras.Model:
-    """The reference network's convolutions: four 3x3 convolutions (8/16/32/32) each followed
-    by 2x2 max pooling, with the grain-size head. Rescaling to [0, 1] is part of the model, so
-    training and prediction cannot disagree on it."""
+def reference_cnn(log10_area_mean: float = 3.0, width: int = 1) -> keras.Model:
+    """The reference network's convolutions: four 3x3 convolutions (8/16/32/32, times `width`)
+    each followed by 2x2 max pooling, with the grain-size head. Rescaling to [0, 1] is part of
+    the model, so training and prediction cannot disagree on it."""
     inputs = keras.Input(shape=(None, None, 3), name="image")
     x = layers.Rescaling(1.0 / 255, name="rescale")(inputs)
     for i, filters in enumerate((8, 16, 32, 32), start=1):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"conv{i}")(x)
+        x = layers.Conv2D(filters * width, 3, padding="same", activation="relu", name=f"conv{i}")(x)
         x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
     return keras.Model(inputs, _head(x, x, log10_area_mean), name="reference_cnn")
 
 
-def compact_cnn(log10_area_mean: float = 3.0, mask_margin: bool = True) -> keras.Model:
+def compact_cnn(
+    log10_area_mean: float = 3.0, mask_margin: bool = True, width: int = 1
+) -> keras.Model:
     """A 4x4 stride-4 patch convolution (16 filters), a 3x3 stride-2 convolution (32), two 3x3
     convolutions (32/64) each followed by 2x2 max pooling, a 3x3 context convolution (128) at
     1/32 of the image, and the grain-size head, whose average leaves out the positions deep in
     a pure white margin (`margin_mask`; `mask_margin=False` is the network before it, for
-    benchmarks/margin_mask.py).
+    benchmarks/margin_mask.py). `width` multiplies every convolution's filters.
 
     Rescaling (to [-1, 1]) is part of the model. Keras shapes are (height, width, channels).
     """
@@ -119,16 +121,16 @@ def compact_cnn(log10_area_mean: float = 3.0, mask_margin: bool = True) -> keras
     x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="rescale")(inputs)
     # Non-overlapping 4x4 patches see every pixel once (one-pixel boundaries are not skipped)
     # while the costliest full-resolution layers shrink to 1/16 of the positions.
-    x = layers.Conv2D(16, 4, strides=4, activation="relu", name="patches")(x)
+    x = layers.Conv2D(16 * width, 4, strides=4, activation="relu", name="patches")(x)
     # A stride-2 convolution where a convolution at the patch grid and a 2x2 pooling were: the
     # same feature-map sizes downstream, every patch still seen (3x3 windows overlap at stride
     # 2), at a quarter of that layer's cost; the network trains about twice as fast
     # (benchmarks/training.py).
-    x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu", name="conv1")(x)
+    x = layers.Conv2D(32 * width, 3, strides=2, padding="same", activation="relu", name="conv1")(x)
     # No BatchNorm: in training mode it cost about as much as the convolutions themselves.
-    x = layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2")(x)
+    x = layers.Conv2D(32 * width, 3, padding="same", activation="relu", name="conv2")(x)
     x = layers.MaxPooling2D(2, name="pool2")(x)
-    x = layers.Conv2D(64, 3, padding="same", activation="relu", name="conv3")(x)
+    x = layers.Conv2D(64 * width, 3, padding="same", activation="relu", name="conv3")(x)
     x = layers.MaxPooling2D(2, name="pool3")(x)
     # Context: widens what each feature sees from 84 px to 148 px square, so that more of
     # a large grain's outline, a twin band and the grain it crosses, or a grain's shading and
@@ -136,7 +138,7 @@ def compact_cnn(log10_area_mean: float = 3.0, mask_margin: bool = True) -> keras
     # training time; over three training seeds it lowered the test images' median and
     # 90th-percentile |dG| (README, "Context layer"). A second such layer cost a third of the
     # training speed for no clear further gain.
-    x = layers.Conv2D(128, 3, padding="same", activation="relu", name="conv4")(x)
+    x = layers.Conv2D(128 * width, 3, padding="same", activation="relu", name="conv4")(x)
     head = _head(x, x, log10_area_mean, margin_mask(inputs) if mask_margin else None)
     return keras.Model(inputs, head, name="compact_cnn")
 
@@ -158,16 +160,19 @@ def _layers_default_to(policy: str) -> Iterator[None]:
 
 
 def build(
-    architecture: str, log10_area_mean: float = 3.0, precision: str = "float32"
+    architecture: str, log10_area_mean: float = 3.0, precision: str = "float32", width: int = 1
 ) -> keras.Model:
     """The network `architecture` (a key of ARCHITECTURES), for images of any size, its
-    convolutional trunk computing in `precision` ("float32" or "bfloat16"; learning.precision).
+    convolutional trunk computing in `precision` ("float32" or "bfloat16"; learning.precision)
+    with `width` times its filters in every convolution (the head stays as it is).
     Weights are float32 either way: a bfloat16-trained model's weights load into a float32 one.
     """
     if architecture not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {architecture!r}; allowed: {sorted(ARCHITECTURES)}")
+    if width < 1:
+        raise ValueError(f"width must be a whole number of at least 1, not {width!r}")
     with _layers_default_to(TRUNK_POLICY[precision]):
-        return ARCHITECTURES[architecture](log10_area_mean)
+        return ARCHITECTURES[architecture](log10_area_mean, width=width)
 
 
 def split_output(output):

@@ -36,6 +36,7 @@ CACHE_LIMIT_BYTES = 4 * 2**30
 @dataclass(frozen=True)
 class TrainingSettings:
     architecture: str = "compact"
+    width: int = 1
     epochs: int = 12
     batch_size: int = 32
     learning_rate: float = 2e-3
@@ -491,7 +492,7 @@ def train(
     arithmetic = precision.resolve(settings.precision, precision.cpu_flags(), gpu)
     print(precision.why(settings.precision, arithmetic, gpu))
     log10_area_mean = float(np.mean(targets(train_rows)))
-    model = build(settings.architecture, log10_area_mean, arithmetic)
+    model = build(settings.architecture, log10_area_mean, arithmetic, settings.width)
     optimiser, scheduling = optimiser_and_callbacks(
         settings, math.ceil(len(train_rows) / settings.batch_size)
     )
@@ -530,7 +531,7 @@ def train(
         # The saved model computes in float32 with the trained weights: prediction and export
         # do not depend on the CPU that trained it.
         trained = model.get_weights()
-        model = build(settings.architecture, log10_area_mean)
+        model = build(settings.architecture, log10_area_mean, width=settings.width)
         model.set_weights(trained)
     with replacing(model_path, suffix=".keras") as partial:  # Keras insists on the suffix
         model.save(partial)
@@ -540,6 +541,7 @@ def train(
         "reference_pixel_size_um": reference_pixel_size_um,
         "training_image_size": [height, width],
         "architecture": settings.architecture,
+        "width": settings.width,
         # How images' levels reach the network; prediction reads them the same way.
         "levels": settings.levels,
         "training_precision": arithmetic,
