@@ -127,8 +127,8 @@ def test_width_multiplies_every_convolutions_filters(architecture):
 
     narrow, wide = build(architecture), build(architecture, width=3)
     assert filters(narrow) and filters(wide) == {k: 3 * v for k, v in filters(narrow).items()}
-    # The head is the same size, so the output is the same two numbers per image.
     assert wide.count_params() > 3 * narrow.count_params()
+    # The head is the same, so the output is still two numbers per image.
     out = np.asarray(wide.predict_on_batch(np.full((1, 64, 96, 3), 200, dtype=np.uint8)))
     assert out.shape == (1, 2) and np.isfinite(out).all()
 

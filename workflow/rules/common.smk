@@ -150,7 +150,7 @@ def batch_runtime(rule_name):
 
 def train_runtime(wildcards):
     # 4.2 ms per image and epoch on 2 cores with the compact network. `training.width` w
-    # multiplies the convolutions' cost by up to w^2 (width 2 measured 2.1 times as long).
+    # multiplies the convolutions' cost by up to w^2 (width 2: epochs 2.0 times as long).
     images = (SPLIT_IMAGES["fit"] + SPLIT_IMAGES["validation"]) * config["training"][
         "epochs"
     ]
